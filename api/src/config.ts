@@ -1,0 +1,36 @@
+/** Settings from the environment, with their defaults, in one place. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root: the nearest folder above this file holding package.json (works from src and dist). */
+export const PROJECT_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the project root (no package.json above api/)');
+    dir = parent;
+  }
+  return dir;
+})();
+
+export const DEFAULT_DICTIONARY = join(PROJECT_ROOT, 'dictionary', 'sowpods.dawg');
+
+export interface Config {
+  port: number;
+  host: string;
+  /** A packed word graph (.dawg) or a text file of one word per line. */
+  dictionaryPath: string;
+  webRoot: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 4280);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dictionaryPath: resolve(env.QUIDDLER_DICTIONARY ?? DEFAULT_DICTIONARY),
+    webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
+  };
+}

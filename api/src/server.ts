@@ -1,0 +1,198 @@
+/**
+ * The embedded local app server: one port serving the built web page at / and
+ * the Azure Functions at /api/<name>, by calling the very handlers Azure runs.
+ * Run: npm start (PORT, HOST and the settings in config.ts apply).
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import azureFunctions from '@azure/functions';
+import { loadConfig, type Config } from './config.js';
+import { loadDictionary } from './game/dictionary.js';
+import { functions } from './routes.js';
+
+// A CommonJS package: Node's ESM loader cannot see these as named exports.
+const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
+
+/** Request bodies above this are refused before a handler sees them (photos are at most 10 MB as base64). */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions extends Partial<Config> {
+  /** Where request lines go; null for silence. */
+  log?: ((line: string) => void) | null;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = { ...loadConfig(), ...options };
+  const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
+  await loadDictionary(config.dictionaryPath); // warm up: the first request should not pay for loading
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    res.on('finish', () =>
+      log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`),
+    );
+    handle(req, res, config).catch((error) => {
+      console.error('local server error:', error);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal server error' } });
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 30_000; // a client that trickles its body is cut off
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, config: Config): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = /^\/api\/([^/]+)\/?$/.exec(url.pathname);
+  if (match) return callFunction(match[1]!, req, res, url);
+  if (url.pathname.startsWith('/api/')) {
+    return sendJson(res, 404, { error: { code: 'not_found', message: `no function at ${url.pathname}` } });
+  }
+  return serveStatic(url.pathname, req, res, config.webRoot);
+}
+
+async function callFunction(name: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const fn = functions[name];
+  if (!fn) {
+    const names = Object.keys(functions).map((n) => `/api/${n}`);
+    return sendJson(res, 404, { error: { code: 'not_found', message: `no function "${name}"; try ${names.join(', ')}` } });
+  }
+  const method = req.method ?? 'GET';
+  if (!fn.methods?.includes(method as never)) {
+    res.setHeader('Allow', fn.methods?.join(', ') ?? '');
+    return sendJson(res, 405, {
+      error: { code: 'method_not_allowed', message: `${method} is not allowed on /api/${name}; use ${fn.methods?.join(' or ')}` },
+    });
+  }
+  const body = await readBody(req);
+  if (body === 'too_large') {
+    return sendJson(res, 413, {
+      error: { code: 'body_too_large', message: `the request body is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB` },
+    });
+  }
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+  );
+  const request = new HttpRequest({ method, url: url.href, headers, body: { bytes: body } });
+  const context = new InvocationContext({ functionName: name, invocationId: randomUUID() });
+  const result = new HttpResponse(await fn.handler(request, context));
+  const bytes = Buffer.from(await result.arrayBuffer());
+  res.writeHead(result.status, Object.fromEntries(result.headers.entries()));
+  res.end(bytes);
+}
+
+/** The whole body, or 'too_large' once it passes the cap (the rest is drained, not buffered). */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse, webRoot: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    res.writeHead(400).end('bad path');
+    return;
+  }
+  const file = normalize(join(webRoot, decoded));
+  if (file !== webRoot && !file.startsWith(webRoot + sep)) {
+    res.writeHead(403).end('forbidden');
+    return;
+  }
+  // Missing files fall back to the page itself, as the Static Web App's navigationFallback does.
+  const target = (await isFile(file)) ? file : join(webRoot, 'index.html');
+  if (!(await isFile(target))) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('The web page is not built (web/dist is missing). The API is served at /api/game.\n');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
+    'Cache-Control': target.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(target).pipe(res);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function main(): Promise<void> {
+  const running = await startServer();
+  console.log(`Quiddler assistant on ${running.url}  (API: ${running.url}/api/game, Ctrl+C to stop)`);
+  const stop = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    const forced = setTimeout(() => process.exit(1), 5_000);
+    forced.unref();
+    running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error) => {
+    console.error(`could not start the server: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

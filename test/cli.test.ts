@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../dist/api/src/cli.js', import.meta.url));
+const quiddler = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('quiddler play prints the best play', () => {
+  const run = quiddler('play', 'a/cl/g/in/th/m/p/o/u/y', '--deck', 'n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /Take N and drop O: 58 points, going out/);
+  assert.match(run.stdout, /UNCLAMPING\s+U\/N\/CL\/A\/M\/P\/IN\/G\s+45 pts/);
+});
+
+test('quiddler play --json prints the same JSON as the game function', () => {
+  const run = quiddler('play', 'x/u', '--deck', 'z', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const body = JSON.parse(run.stdout);
+  assert.deepEqual([body.score, body.drop, body.words, body.action], [16, 'z', ['x/u'], 'draw']);
+});
+
+test('quiddler play --words uses another word list', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  writeFileSync(join(dir, 'words.txt'), 'zax\n');
+  const run = quiddler('play', 'z/a/e', '--deck', 'x', '--words', join(dir, 'words.txt'), '--json');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).words, ['z/a/x']);
+});
+
+test('bad input exits non-zero with a message', () => {
+  const cases: [string[], RegExp][] = [
+    [['play', 'a/zz', '--deck', 'n'], /unknown card "zz"/],
+    [['play', 'a/b'], /"deck" is required/],
+    [['play', '--deck', 'n'], /exactly one HAND/],
+    [['play', 'a/b', '--deck', 'n', '--length', 'miles'], /length_unit/],
+    [['play', 'a/b', '--deck', 'n', '--bogus'], /Unknown option/],
+    [['play', 'a/b', '--deck', 'n', '--words', '/nonexistent.txt'], /ENOENT/],
+    [['fly'], /unknown command "fly"/],
+  ];
+  for (const [args, message] of cases) {
+    const run = quiddler(...args);
+    assert.equal(run.status, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+});
