@@ -1,21 +1,35 @@
 #!/usr/bin/env node
 /**
  * quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--words FILE]
+ * quiddler read PHOTO [--cards N] [--json]
+ * quiddler read --eval LABELS.json [--json]
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseCards } from './cards.js';
 import { loadConfig } from './config.js';
 import { decideTurn, GameInputError } from './game/decide.js';
 import { loadDictionary } from './game/dictionary.js';
 import { ApiError } from './http/errors.js';
 import { decisionJson, decisionText } from './http/game-response.js';
 import { parseGameInput } from './http/game-request.js';
+import { readPhoto } from './vision/detect.js';
+import { scorePhoto, summarizeScores } from './vision/evaluate.js';
+import { ImageDecodeError } from './vision/image.js';
 
 const USAGE = `usage:
   quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
 
   HAND   cards separated by "/", e.g. a/cl/g/in/th/m/p/o/u/y (double cards: cl er in qu th)
   --deck the face-up discard, e.g. n
-  --words a word list (one word per line, or a .dawg file); SOWPODS by default`;
+  --words a word list (one word per line, or a .dawg file); SOWPODS by default
+
+  quiddler read PHOTO [--cards N] [--json]
+  quiddler read --eval LABELS.json [--json]
+
+  PHOTO   a hand or deck photo (JPEG, PNG, WebP, GIF…); --cards N: it shows N cards
+  --eval  labels.json as in ../shared/real-photos: reads each photo and scores it`;
 
 class UsageError extends Error {}
 
@@ -45,17 +59,60 @@ async function play(args: string[]): Promise<void> {
   console.log(values.json ? JSON.stringify(decisionJson(decision), null, 2) : decisionText(decision));
 }
 
+async function read(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      cards: { type: 'string', short: 'n' },
+      json: { type: 'boolean', default: false },
+      eval: { type: 'string' },
+    },
+  });
+  if (values.eval) return evaluate(values.eval, values.json);
+  if (positionals.length !== 1) throw new UsageError(`give exactly one PHOTO, got ${positionals.length}`);
+  let count: number | undefined;
+  if (values.cards !== undefined) {
+    count = Number(values.cards);
+    if (!Number.isInteger(count) || count < 1 || count > 10) throw new UsageError('--cards must be an integer from 1 to 10');
+  }
+  const reading = await readPhoto(await readFile(positionals[0]!), count);
+  if (values.json) {
+    const { cards, width, height, timing } = reading;
+    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, width, height, timing }, null, 2));
+  } else {
+    console.log(reading.cards.map((c) => `${c.token.toUpperCase()} (${c.score.toFixed(2)})`).join('  ') || '(no cards found)');
+  }
+}
+
+/** Reads every photo of a labels file (with its card count as the hint) and prints how many were right. */
+async function evaluate(labelsPath: string, json: boolean): Promise<void> {
+  const labels = JSON.parse(await readFile(labelsPath, 'utf8')) as { photos: Record<string, { cards: string[] }> };
+  const scores = [];
+  for (const [photo, { cards }] of Object.entries(labels.photos)) {
+    const truth = parseCards(cards);
+    const reading = await readPhoto(await readFile(join(dirname(labelsPath), photo)), truth.length);
+    const score = scorePhoto(photo, truth, reading.cards.map((c) => c.token));
+    scores.push(score);
+    if (!json) console.log(`${score.allRight ? 'ok  ' : 'MISS'} ${photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`);
+  }
+  const summary = summarizeScores(scores);
+  if (json) console.log(JSON.stringify({ summary, photos: scores }, null, 2));
+  else console.log(`${summary.correct}/${summary.cards} cards right (${(100 * summary.accuracy).toFixed(1)}%), ${summary.photosAllRight}/${summary.photos} photos fully right`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'play') await play(rest);
+    else if (command === 'read') await read(rest);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command === undefined ? 2 : 0;
     } else throw new UsageError(`unknown command "${command}"`);
     return 0;
   } catch (error) {
-    if (error instanceof ApiError || error instanceof GameInputError || error instanceof UsageError) {
+    if (error instanceof ApiError || error instanceof GameInputError || error instanceof UsageError || error instanceof ImageDecodeError) {
       console.error(`quiddler: ${error.message}`);
       if (error instanceof UsageError) console.error(USAGE);
       return 2;

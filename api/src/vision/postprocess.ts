@@ -1,0 +1,136 @@
+/**
+ * Turns the detector's raw boxes into the cards a photo shows. Pure: no I/O.
+ *
+ * The model finds card corner indices (the letters and points printed in a
+ * card's corner). Each label says the card and which way up the corner is:
+ * upright (a top-left corner) or rotated 180° (a card's bottom-right corner,
+ * or any corner of a photo taken upside down). A fanned hand shows the
+ * top-left corner of every card and also the bottom-right of the top card; a
+ * deck photo shows both corners of one card. So the corners of the photo's
+ * main orientation are the cards, and the other orientation only repeats them.
+ */
+import type { Card } from '../cards.js';
+import { decodeLabel, type Orientation } from './classes.js';
+
+/** [x1, y1, x2, y2] in image pixels. */
+export type Box = [number, number, number, number];
+
+export interface Detection {
+  box: Box;
+  label: number;
+  score: number;
+}
+
+export interface Corner {
+  card: Card;
+  orientation: Orientation;
+  score: number;
+  box: Box;
+}
+
+export interface ReadCard {
+  token: Card;
+  score: number;
+  box: Box;
+}
+
+export interface PostprocessOptions {
+  /** The number of cards the photo is known to hold: the best n are returned. */
+  expectedCount?: number;
+  /** Without a count, corners scoring below this are ignored. */
+  minScore?: number;
+  /** With a count, corners below this are never used, even to fill the count. */
+  floorScore?: number;
+  /** Boxes overlapping more than this (intersection over union) are the same corner. */
+  iouThreshold?: number;
+}
+
+export const DEFAULTS = { minScore: 0.5, floorScore: 0.05, iouThreshold: 0.4 } as const;
+
+export function iou(a: Box, b: Box): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  const area = (box: Box) => (box[2] - box[0]) * (box[3] - box[1]);
+  return inter / (area(a) + area(b) - inter);
+}
+
+/** Greedy non-maximum suppression across classes: one label per place, the most confident. */
+export function suppress<T extends { box: Box; score: number }>(items: readonly T[], threshold: number): T[] {
+  const kept: T[] = [];
+  for (const item of [...items].sort((a, b) => b.score - a.score)) {
+    if (kept.every((k) => iou(k.box, item.box) <= threshold)) kept.push(item);
+  }
+  return kept;
+}
+
+/** Reads the cards from raw detections, left to right along the fan as the player holds it. */
+export function readCards(detections: readonly Detection[], options: PostprocessOptions = {}): ReadCard[] {
+  const { expectedCount } = options;
+  const minScore = options.minScore ?? DEFAULTS.minScore;
+  const floor = expectedCount ? (options.floorScore ?? DEFAULTS.floorScore) : minScore;
+  const corners = suppress(
+    detections.flatMap((d): Corner[] => {
+      const decoded = decodeLabel(d.label);
+      return decoded && d.score >= floor ? [{ ...decoded, score: d.score, box: d.box }] : [];
+    }),
+    options.iouThreshold ?? DEFAULTS.iouThreshold,
+  );
+  if (corners.length === 0) return [];
+
+  const main = mainOrientation(corners);
+  const primary = corners.filter((c) => c.orientation === main);
+  // A corner of the other orientation is a new card only if no main corner
+  // already reads that card (its other corner is usually the one we have).
+  const seen = new Set(primary.map((c) => c.card));
+  const extra = corners.filter((c) => c.orientation !== main && !seen.has(c.card));
+
+  let chosen: Corner[];
+  if (expectedCount) {
+    chosen = [...primary, ...extra].sort((a, b) => b.score - a.score).slice(0, expectedCount);
+  } else {
+    chosen = primary.filter((c) => c.score >= minScore);
+  }
+  return orderAlongFan(chosen, main).map((c) => ({ token: c.card, score: c.score, box: c.box }));
+}
+
+/** The orientation with the most confidence behind it: upright, unless the photo is upside down. */
+function mainOrientation(corners: readonly Corner[]): Orientation {
+  let upright = 0;
+  let rotated = 0;
+  for (const c of corners) {
+    if (c.orientation === 'upright') upright += c.score;
+    else rotated += c.score;
+  }
+  return rotated > upright ? 'rotated' : 'upright';
+}
+
+/**
+ * Sorts corners along the fan: by their projection on the fan's main axis
+ * (the principal direction of the corners' centres), read left to right as
+ * the cards stand, which is right to left in an upside-down photo.
+ */
+export function orderAlongFan<T extends { box: Box }>(corners: readonly T[], orientation: Orientation): T[] {
+  if (corners.length < 2) return [...corners];
+  const centres = corners.map(({ box }) => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] as const);
+  const mx = centres.reduce((s, c) => s + c[0], 0) / centres.length;
+  const my = centres.reduce((s, c) => s + c[1], 0) / centres.length;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (const [x, y] of centres) {
+    sxx += (x - mx) ** 2;
+    sxy += (x - mx) * (y - my);
+    syy += (y - my) ** 2;
+  }
+  // Principal axis angle of the 2×2 covariance matrix.
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  let ax = Math.cos(angle);
+  let ay = Math.sin(angle);
+  // Point the axis the way the cards read: rightwards in the card's own frame.
+  const reading = orientation === 'upright' ? 1 : -1;
+  if (ax * reading < 0 || (ax === 0 && ay * reading > 0)) [ax, ay] = [-ax, -ay];
+  const key = (i: number) => (centres[i]![0] - mx) * ax + (centres[i]![1] - my) * ay;
+  return corners.map((c, i) => [c, key(i)] as const).sort((a, b) => a[1] - b[1]).map(([c]) => c);
+}

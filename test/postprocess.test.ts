@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cardIndex, CARDS, type Card } from '../api/src/cards.js';
+import { iou, orderAlongFan, readCards, suppress, type Box, type Detection } from '../api/src/vision/postprocess.js';
+
+const upright = (card: Card) => 1 + cardIndex(card);
+const rotated = (card: Card) => 1 + CARDS.length + cardIndex(card);
+const det = (label: number, score: number, box: Box): Detection => ({ label, score, box });
+const tokens = (cards: { token: string }[]) => cards.map((c) => c.token).join('/');
+
+test('iou of boxes', () => {
+  assert.equal(iou([0, 0, 10, 10], [0, 0, 10, 10]), 1);
+  assert.equal(iou([0, 0, 10, 10], [20, 20, 30, 30]), 0);
+  assert.equal(iou([0, 0, 10, 10], [5, 0, 15, 10]), 50 / 150);
+});
+
+test('non-maximum suppression works across classes', () => {
+  const kept = suppress(
+    [det(upright('o'), 0.6, [10, 10, 30, 40]), det(upright('q'), 0.9, [11, 10, 31, 41]), det(upright('a'), 0.5, [100, 10, 120, 40])],
+    0.4,
+  );
+  assert.deepEqual(kept.map((k) => k.label), [upright('q'), upright('a')]);
+});
+
+test('a fanned hand reads left to right, and the top card is counted once', () => {
+  const detections = [
+    det(upright('w'), 0.9, [300, 50, 330, 100]),
+    det(upright('k'), 0.95, [100, 80, 130, 130]),
+    det(upright('a'), 0.85, [400, 60, 430, 110]),
+    det(upright('cl'), 0.9, [170, 60, 215, 110]),
+    det(upright('er'), 0.8, [240, 50, 285, 100]),
+    det(rotated('a'), 0.7, [560, 380, 590, 430]), // the top card's bottom-right corner
+  ];
+  assert.equal(tokens(readCards(detections)), 'k/cl/er/w/a');
+  assert.equal(tokens(readCards(detections, { expectedCount: 5 })), 'k/cl/er/w/a');
+});
+
+test('a deck card shows two corners: one card', () => {
+  const detections = [det(upright('e'), 0.9, [50, 50, 80, 100]), det(rotated('e'), 0.88, [300, 400, 330, 450])];
+  assert.deepEqual(tokens(readCards(detections, { expectedCount: 1 })), 'e');
+  assert.deepEqual(tokens(readCards(detections)), 'e');
+});
+
+test('an upside-down photo reads right to left with the rotated corners', () => {
+  const detections = [
+    det(rotated('r'), 0.9, [500, 300, 530, 350]),
+    det(rotated('u'), 0.9, [400, 320, 430, 370]),
+    det(rotated('th'), 0.9, [300, 330, 345, 380]),
+    det(upright('th'), 0.6, [40, 20, 85, 70]), // the top card's other corner, now upright
+  ];
+  assert.equal(tokens(readCards(detections)), 'r/u/th');
+});
+
+test('with a count, the best n corners are kept; without, weak corners are dropped', () => {
+  const detections = [
+    det(upright('x'), 0.95, [10, 10, 40, 60]),
+    det(upright('a'), 0.3, [60, 12, 90, 62]),
+    det(upright('u'), 0.9, [110, 14, 140, 64]),
+    det(upright('d'), 0.02, [160, 16, 190, 66]),
+  ];
+  assert.equal(tokens(readCards(detections)), 'x/u');
+  assert.equal(tokens(readCards(detections, { expectedCount: 3 })), 'x/a/u');
+  assert.equal(tokens(readCards(detections, { expectedCount: 4 })), 'x/a/u', 'never below the floor score');
+});
+
+test('a missing top-left corner is filled by the other corner of that card, given a count', () => {
+  const detections = [
+    det(upright('r'), 0.9, [10, 10, 40, 60]),
+    det(upright('u'), 0.9, [60, 12, 90, 62]),
+    det(rotated('th'), 0.8, [400, 300, 440, 350]), // its top-left was under a thumb
+  ];
+  assert.equal(tokens(readCards(detections, { expectedCount: 3 })), 'r/u/th');
+});
+
+test('a fan running down the photo orders along its axis', () => {
+  const boxes: Box[] = [
+    [100, 100, 120, 130],
+    [130, 160, 150, 190],
+    [160, 220, 180, 250],
+  ];
+  assert.deepEqual(orderAlongFan(boxes.map((box, i) => ({ box, i })).reverse(), 'upright').map((c) => c.i), [0, 1, 2]);
+});
+
+test('nothing found reads as no cards', () => {
+  assert.deepEqual(readCards([]), []);
+  assert.deepEqual(readCards([det(0, 0.99, [0, 0, 1, 1]), det(99, 0.99, [0, 0, 1, 1])]), []);
+});
