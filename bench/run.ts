@@ -1,13 +1,15 @@
 /**
  * npm run bench [-- SECTION...]: prints each section's medians against its targets.
- * Sections: game.
+ * Sections: game, detect.
  */
 import { cpus } from 'node:os';
+import { benchDetect } from './detect.js';
 import { benchGame } from './game.js';
 import { printTable, type Row } from './stats.js';
 
 const sections: Record<string, () => Promise<Row[]>> = {
   game: benchGame,
+  detect: benchDetect,
 };
 
 const wanted = process.argv.slice(2);

@@ -22,6 +22,16 @@ export interface Config {
   /** A packed word graph (.dawg) or a text file of one word per line. */
   dictionaryPath: string;
   webRoot: string;
+  /** The ONNX detector. */
+  modelPath: string;
+  /** Largest image accepted, in bytes (after base64 decoding). */
+  maxImageBytes: number;
+  /** Largest image accepted, in pixels. */
+  maxImagePixels: number;
+  /** Deadline for fetching an image URL. */
+  urlTimeoutMs: number;
+  /** Hosts an image URL may name even though they resolve to private or loopback addresses. */
+  urlAllowHosts: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,5 +42,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     dictionaryPath: resolve(env.QUIDDLER_DICTIONARY ?? DEFAULT_DICTIONARY),
     webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
+    modelPath: resolve(env.QUIDDLER_MODEL ?? join(PROJECT_ROOT, 'model', 'quiddler.onnx')),
+    maxImageBytes: positive(env.QUIDDLER_MAX_IMAGE_MB, 10, 'QUIDDLER_MAX_IMAGE_MB') * 1024 * 1024,
+    maxImagePixels: positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, 40, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
+    urlTimeoutMs: positive(env.QUIDDLER_URL_TIMEOUT_MS, 5000, 'QUIDDLER_URL_TIMEOUT_MS'),
+    urlAllowHosts: (env.QUIDDLER_URL_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   };
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return number;
 }

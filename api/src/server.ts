@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
 import { loadConfig, type Config } from './config.js';
 import { loadDictionary } from './game/dictionary.js';
+import { loadDetector } from './vision/model.js';
 import { functions } from './routes.js';
 
 // A CommonJS package: Node's ESM loader cannot see these as named exports.
@@ -48,7 +49,11 @@ export interface ServerOptions extends Partial<Config> {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = { ...loadConfig(), ...options };
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  await loadDictionary(config.dictionaryPath); // warm up: the first request should not pay for loading
+  // Warm up: the first request should not pay for loading the dictionary or the model.
+  await loadDictionary(config.dictionaryPath);
+  await loadDetector(config.modelPath).catch((error: Error) =>
+    console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
+  );
 
   const server = createServer((req, res) => {
     const started = performance.now();

@@ -13,9 +13,9 @@ export interface Reading {
   timing: { decodeMs: number; inferenceMs: number };
 }
 
-export async function readPhoto(bytes: Uint8Array, expectedCount?: number): Promise<Reading> {
+export async function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?: number): Promise<Reading> {
   const started = performance.now();
-  const input = await decodeForModel(bytes);
+  const input = await decodeForModel(bytes, maxPixels);
   const decoded = performance.now();
   const detector = await loadDetector();
   const raw = await detector.detect(input.tensor, input.width, input.height);

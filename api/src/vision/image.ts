@@ -28,22 +28,22 @@ export interface ModelInput {
  * JPEG, PNG, WebP, GIF (first frame), TIFF or AVIF of any size: EXIF rotation
  * applied, alpha flattened onto white, grey expanded to RGB.
  */
-export async function decodeForModel(bytes: Uint8Array): Promise<ModelInput> {
+export async function decodeForModel(bytes: Uint8Array, maxPixels = MAX_INPUT_PIXELS): Promise<ModelInput> {
   let image: Sharp;
   let width: number;
   let height: number;
   try {
-    image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+    image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
     const meta = await image.metadata();
     if (!meta.width || !meta.height) throw new Error('no image size');
     const turned = (meta.orientation ?? 1) >= 5; // EXIF 5..8 swap width and height
     width = turned ? meta.height : meta.width;
     height = turned ? meta.width : meta.height;
   } catch (error) {
-    throw classify(error);
+    throw classify(error, maxPixels);
   }
-  if (width * height > MAX_INPUT_PIXELS) {
-    throw new ImageDecodeError('too_large', `the image is ${width}×${height}, over ${MAX_INPUT_PIXELS / 1e6} megapixels`);
+  if (width * height > maxPixels) {
+    throw new ImageDecodeError('too_large', `the image is ${width}×${height}, over ${maxPixels / 1e6} megapixels`);
   }
   const scale = Math.min(1, MODEL_LONG_SIDE / Math.max(width, height));
   let raw: { data: Buffer; info: OutputInfo };
@@ -56,7 +56,7 @@ export async function decodeForModel(bytes: Uint8Array): Promise<ModelInput> {
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw classify(error);
+    throw classify(error, maxPixels);
   }
   const { data, info } = raw;
   const plane = info.width * info.height;
@@ -69,10 +69,10 @@ export async function decodeForModel(bytes: Uint8Array): Promise<ModelInput> {
   return { tensor, width: info.width, height: info.height, originalWidth: width, originalHeight: height };
 }
 
-function classify(error: unknown): ImageDecodeError {
+function classify(error: unknown, maxPixels: number): ImageDecodeError {
   const message = (error as Error).message ?? String(error);
   if (/pixel limit/i.test(message)) {
-    return new ImageDecodeError('too_large', `the image is over ${MAX_INPUT_PIXELS / 1e6} megapixels`);
+    return new ImageDecodeError('too_large', `the image is over ${maxPixels / 1e6} megapixels`);
   }
   return new ImageDecodeError('unsupported', `not a supported image (JPEG, PNG, WebP, GIF, TIFF, AVIF): ${message}`);
 }

@@ -3,10 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { PROJECT_ROOT } from '../config.js';
+import { loadConfig, PROJECT_ROOT } from '../config.js';
 import type { Detection } from './postprocess.js';
-
-export const DEFAULT_MODEL = join(PROJECT_ROOT, 'model', 'quiddler.onnx');
 
 export interface Detector {
   path: string;
@@ -20,7 +18,7 @@ export interface Detector {
 
 const sessions = new Map<string, Promise<Detector>>();
 
-export function loadDetector(path = process.env.QUIDDLER_MODEL ?? DEFAULT_MODEL): Promise<Detector> {
+export function loadDetector(path = loadConfig().modelPath): Promise<Detector> {
   let detector = sessions.get(path);
   if (!detector) {
     detector = createDetector(path);

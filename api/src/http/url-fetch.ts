@@ -1,0 +1,128 @@
+/**
+ * Fetches an image URL for the `cards` function without becoming a proxy into
+ * the server's own network: http/https only; every address a host resolves
+ * to is checked at connect time (so DNS rebinding cannot slip past), and
+ * loopback, private, link-local, metadata and other special ranges are refused
+ * unless the host is on the allow-list. A 5 s deadline and the image size cap
+ * apply while streaming; up to 3 redirects, each checked the same way.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP } from 'node:net';
+import { ApiError } from './errors.js';
+
+const BLOCKED = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
+  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
+  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) BLOCKED.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
+] as const) BLOCKED.addSubnet(net, prefix, 'ipv6');
+
+/** Whether an IP address is one the server must not fetch from (loopback, private, link-local, metadata…). */
+export function isBlockedAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return BLOCKED.check(mapped[1]!, 'ipv4');
+  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export interface FetchLimits {
+  maxBytes: number;
+  timeoutMs: number;
+  /** Host names (or IP literals) that may be fetched even if they resolve to blocked addresses. */
+  allowHosts: readonly string[];
+}
+
+const MAX_REDIRECTS = 3;
+
+export async function fetchImageUrl(raw: string, limits: FetchLimits): Promise<Buffer> {
+  const deadline = Date.now() + limits.timeoutMs;
+  let url = parseUrl(raw);
+  for (let hop = 0; ; hop++) {
+    const answer = await get(url, limits, deadline);
+    if ('redirect' in answer) {
+      if (hop >= MAX_REDIRECTS) throw new ApiError(400, 'url_fetch_failed', `too many redirects from ${raw}`);
+      url = parseUrl(new URL(answer.redirect, url).href);
+      continue;
+    }
+    return answer.body;
+  }
+}
+
+function parseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError(400, 'invalid_url', `not a valid URL: ${raw.slice(0, 100)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiError(400, 'invalid_url', `only http and https URLs can be fetched, not ${url.protocol}`);
+  }
+  return url;
+}
+
+function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: Buffer } | { redirect: string }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const allowed = limits.allowHosts.includes(host.toLowerCase());
+  const refuse = (address: string) =>
+    new ApiError(403, 'url_forbidden', `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`);
+
+  // Checked at connect time, for every address the name resolves to.
+  const lookup = (hostname: string, options: object, callback: (...args: unknown[]) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error);
+      const bad = allowed ? undefined : addresses.find((a) => isBlockedAddress(a.address));
+      if (bad) return callback(refuse(bad.address));
+      const wantsAll = (options as { all?: boolean }).all;
+      if (wantsAll) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  if (isIP(host) && !allowed && isBlockedAddress(host)) return Promise.reject(refuse(host));
+
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.get(url, { lookup: lookup as never, timeout: Math.max(1, deadline - Date.now()) }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        return resolve({ redirect: response.headers.location });
+      }
+      if (status !== 200) {
+        response.resume();
+        return reject(new ApiError(400, 'url_fetch_failed', `fetching ${url.href} answered HTTP ${status}`));
+      }
+      const declared = Number(response.headers['content-length'] ?? 0);
+      if (declared > limits.maxBytes) {
+        request.destroy();
+        return reject(tooLarge(limits.maxBytes));
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limits.maxBytes) {
+          request.destroy();
+          reject(tooLarge(limits.maxBytes));
+        } else chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    const timer = setTimeout(() => request.destroy(timeoutError(url)), Math.max(1, deadline - Date.now()));
+    request.on('timeout', () => request.destroy(timeoutError(url)));
+    request.on('close', () => clearTimeout(timer));
+    request.on('error', (error) =>
+      reject(error instanceof ApiError ? error : new ApiError(400, 'url_fetch_failed', `could not fetch ${url.href}: ${error.message}`)),
+    );
+  });
+}
+
+const tooLarge = (max: number) => new ApiError(413, 'image_too_large', `the image is over ${max / 1024 / 1024} MB`);
+const timeoutError = (url: URL) => new ApiError(400, 'url_timeout', `fetching ${url.href} took too long`);

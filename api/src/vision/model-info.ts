@@ -1,0 +1,33 @@
+/** What model is serving: its file, version (content hash), classes and input, for GET /api/model. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CARDS } from '../cards.js';
+import { PROJECT_ROOT } from '../config.js';
+import { MODEL_LONG_SIDE } from './image.js';
+import { loadDetector } from './model.js';
+
+let cached: Promise<object> | undefined;
+
+export function modelInfo(): Promise<object> {
+  cached ??= describe();
+  cached.catch(() => (cached = undefined));
+  return cached;
+}
+
+async function describe(): Promise<object> {
+  const detector = await loadDetector();
+  const bytes = await readFile(detector.path);
+  const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
+  return {
+    name: basename(detector.path),
+    version: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
+    size_mb: Math.round((bytes.length / 1e6) * 100) / 100,
+    architecture: 'Faster R-CNN',
+    input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
+    cards: CARDS,
+    classes: detector.labels,
+    load_ms: Math.round(detector.loadMs),
+    ...card,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Detection figures: cold start (session create + first photo, in a fresh
+ * process, as a new function instance pays it) and the warm time per
+ * 640×480 photo over the real photos in ../shared/real-photos.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { readPhoto } from '../api/src/vision/detect.js';
+import { median, percentile, type Row } from './stats.js';
+
+const PHOTOS = fileURLToPath(new URL('../../shared/real-photos/', import.meta.url));
+const NAMES = ['hand-3.jpg', 'hand-5.jpg', 'hand-8.jpg', 'deck-1.jpg', 'deck-3.jpg'];
+const ROUNDS = 6;
+
+function coldStart(): { sessionMs: number; firstMs: number } {
+  const probe = fileURLToPath(new URL('./cold-detect.ts', import.meta.url));
+  const out = execFileSync(process.execPath, ['--import', 'tsx', probe, PHOTOS + NAMES[1]], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+export async function benchDetect(): Promise<Row[]> {
+  const colds = Array.from({ length: 3 }, coldStart);
+  // Each real photo at exactly 640×480, so the figure is per 640×480 photo.
+  const photos = await Promise.all(
+    NAMES.map((name) => sharp(readFileSync(PHOTOS + name)).rotate().resize(640, 480, { fit: 'fill' }).jpeg().toBuffer()),
+  );
+  await readPhoto(photos[0]!); // warm
+  const times: number[] = [];
+  const inference: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const photo of photos) {
+      const started = performance.now();
+      const reading = await readPhoto(photo);
+      times.push(performance.now() - started);
+      inference.push(reading.timing.inferenceMs);
+    }
+  }
+  const warm = median(times);
+  const cold = median(colds.map((c) => c.sessionMs + c.firstMs));
+  return [
+    { what: `photo 640×480, warm, decode+detect (median of ${times.length})`, value: `${warm.toFixed(0)} ms`, target: '≤ 250 ms', ok: warm <= 250 },
+    { what: 'photo 640×480, warm, p90', value: `${percentile(times, 90).toFixed(0)} ms` },
+    { what: 'of which model inference (median)', value: `${median(inference).toFixed(0)} ms` },
+    { what: 'cold start: session create + warm-up + first photo (median of 3)', value: `${cold.toFixed(0)} ms`, target: '≤ 1500 ms', ok: cold <= 1500 },
+  ];
+}
