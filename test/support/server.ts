@@ -12,10 +12,12 @@ export interface ServerProcess {
 
 const SERVER = fileURLToPath(new URL('../../dist/api/src/server.js', import.meta.url));
 
-export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER], {
+/** `script` and `cwd` let a test start another build of the server, such as the deploy package. */
+export async function spawnServer(env: Record<string, string> = {}, script = SERVER, cwd?: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
