@@ -32,7 +32,7 @@ export async function readPhotos(request: CardsRequest): Promise<Partial<Record<
     }
     const result: PhotoResult = { reading };
     if (request.images) {
-      const jpeg = await markUp(bytes, reading.cards, reading.width, reading.height);
+      const jpeg = await markUp(reading.image, reading.cards);
       result.image = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
     }
     results[kind] = result;

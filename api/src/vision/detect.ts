@@ -1,5 +1,5 @@
 /** Photo in, cards out: decode, run the detector, post-process, and map boxes back to the photo. */
-import { decodeForModel } from './image.js';
+import { decodeForModel, type ModelInput } from './image.js';
 import { loadDetector } from './model.js';
 import { readCards, type Box, type Detection, type ReadCard } from './postprocess.js';
 
@@ -11,6 +11,8 @@ export interface Reading {
   /** Every corner the model saw above its floor, for debugging and drawing. */
   detections: Detection[];
   timing: { decodeMs: number; inferenceMs: number };
+  /** The decoded photo (at the detector's size), for drawing on. */
+  image: ModelInput;
 }
 
 export async function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?: number): Promise<Reading> {
@@ -32,5 +34,6 @@ export async function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPi
     height: input.originalHeight,
     detections,
     timing: { decodeMs: decoded - started, inferenceMs: inferred - decoded },
+    image: input,
   };
 }

@@ -17,6 +17,8 @@ export class ImageDecodeError extends Error {
 export interface ModelInput {
   /** [3, height, width] floats in 0..1. */
   tensor: Float32Array;
+  /** The same pixels as 8-bit RGB, row by row: the one decoded copy, reused to draw the marked-up photo. */
+  rgb: Buffer;
   width: number;
   height: number;
   /** The photo's size after its EXIF orientation is applied: boxes are reported in these pixels. */
@@ -53,7 +55,7 @@ export async function decodeForModel(bytes: Uint8Array, maxPixels = MAX_INPUT_PI
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .removeAlpha()
-      .raw()
+      .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw classify(error, maxPixels);
@@ -66,7 +68,7 @@ export async function decodeForModel(bytes: Uint8Array, maxPixels = MAX_INPUT_PI
     tensor[plane + p] = data[i + 1]! / 255;
     tensor[2 * plane + p] = data[i + 2]! / 255;
   }
-  return { tensor, width: info.width, height: info.height, originalWidth: width, originalHeight: height };
+  return { tensor, rgb: data, width: info.width, height: info.height, originalWidth: width, originalHeight: height };
 }
 
 function classify(error: unknown, maxPixels: number): ImageDecodeError {

@@ -1,15 +1,17 @@
 /** Draws the cards read onto the photo: a box and a label per card, as a JPEG. */
 import sharp from 'sharp';
+import type { ModelInput } from './image.js';
 import type { ReadCard } from './postprocess.js';
-
-const LONG_SIDE = 1024;
 
 const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function markUp(bytes: Uint8Array, cards: readonly ReadCard[], width: number, height: number): Promise<Buffer> {
-  const scale = Math.min(1, LONG_SIDE / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
+/**
+ * Draws on the pixels already decoded for the detector (no second decode that
+ * could disagree about a damaged file); boxes are in the original photo's pixels.
+ */
+export async function markUp(image: ModelInput, cards: readonly ReadCard[]): Promise<Buffer> {
+  const { width: w, height: h } = image;
+  const scale = w / image.originalWidth;
   const stroke = Math.max(2, Math.round(Math.max(w, h) / 300));
   const font = Math.max(12, Math.round(Math.max(w, h) / 40));
   const shapes = cards.map((card, i) => {
@@ -24,10 +26,7 @@ export async function markUp(bytes: Uint8Array, cards: readonly ReadCard[], widt
     );
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${shapes.join('')}</svg>`;
-  return sharp(bytes)
-    .rotate()
-    .resize(w, h, { fit: 'fill' })
-    .flatten({ background: '#ffffff' })
+  return sharp(image.rgb, { raw: { width: w, height: h, channels: 3 } })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .jpeg({ quality: 80 })
     .toBuffer();
