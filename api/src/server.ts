@@ -55,8 +55,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
   );
 
+  let closing = false;
   const server = createServer((req, res) => {
     const started = performance.now();
+    if (closing) res.setHeader('Connection', 'close');
     res.on('finish', () =>
       log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`),
     );
@@ -77,9 +79,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     server,
+    // Stops accepting, lets requests in flight finish, and closes each
+    // keep-alive connection as soon as it goes idle.
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        closing = true;
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -1,0 +1,176 @@
+/**
+ * The fault and load harness behind `npm run soak` (long) and test/soak.test.ts
+ * (short): mixed concurrent requests with known answers against the real
+ * server on loopback, a slow uploader and a client that hangs up mid-upload
+ * alongside, memory before and after, and a SIGTERM in the middle of load.
+ * Bounded in count and time; it only talks to 127.0.0.1.
+ */
+import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { realPhotos } from './photos.js';
+import { spawnServer, type ServerProcess } from './server.js';
+
+export interface SoakOptions {
+  requests: number;
+  concurrency: number;
+}
+
+interface Case {
+  name: string;
+  send: (url: string) => Promise<Response>;
+  check: (status: number, body: any) => boolean;
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function json(path: string, body: unknown) {
+  return (url: string) =>
+    fetch(url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** Requests whose right answers are known: good photos, every class of bad input, game calls. */
+export function mixedCases(): Case[] {
+  const photos = realPhotos();
+  const good: Case[] = photos.map((p) => ({
+    name: `cards ${p.name}`,
+    send: json('/api/cards', { [p.kind]: p.bytes.toString('base64'), n_cards: p.kind === 'hand' ? p.cards.length : undefined, images: false }),
+    check: (status, body) => status === 200 && body[p.kind]?.cards === p.cards.join('/'),
+  }));
+  const error = (name: string, path: string, body: unknown, status: number, code: string): Case => ({
+    name,
+    send: json(path, body),
+    check: (s, b) => s === status && b?.error?.code === code,
+  });
+  return [
+    ...good,
+    { name: 'game seed', send: json('/api/game', { hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' }), check: (s, b) => s === 200 && b.score === 58 && b.complete },
+    { name: 'game get', send: (url) => fetch(`${url}/api/game?hand=x/u&deck=z`), check: (s, b) => s === 200 && b.score === 16 },
+    error('game bad token', '/api/game', { hand: 'a/zz', deck: 'n' }, 400, 'unknown_card'),
+    error('game no deck', '/api/game', { hand: 'a/b' }, 400, 'missing_deck'),
+    error('game bad json', '/api/game', '{"hand":', 400, 'invalid_json'),
+    error('cards bad json', '/api/cards', '{"hand":', 400, 'invalid_json'),
+    error('cards no image', '/api/cards', {}, 400, 'missing_image'),
+    error('cards bad base64', '/api/cards', { hand: '!!!' }, 400, 'invalid_base64'),
+    error('cards not image', '/api/cards', { hand: Buffer.from('plain text').toString('base64') }, 415, 'unsupported_image'),
+    error('cards n_cards', '/api/cards', { hand: photos[0]!.bytes.toString('base64'), n_cards: 42 }, 400, 'invalid_n_cards'),
+    error('cards loopback url', '/api/cards', { hand: 'http://127.0.0.1:1/x.jpg' }, 403, 'url_forbidden'),
+    error('cards too large', '/api/cards', { hand: Buffer.alloc(11 * 1024 * 1024).toString('base64') }, 413, 'image_too_large'),
+  ];
+}
+
+/** Sends `total` requests, `concurrency` at a time, cycling through the cases; counts 5xx and wrong answers. */
+export async function hammer(url: string, cases: Case[], total: number, concurrency: number) {
+  let next = 0;
+  const result = { sent: 0, serverErrors: 0, wrong: [] as string[], failedConnections: 0, latencies: [] as number[] };
+  const worker = async () => {
+    while (next < total) {
+      const c = cases[next++ % cases.length]!;
+      const started = performance.now();
+      try {
+        const response = await c.send(url);
+        const body = await response.json().catch(() => undefined);
+        result.sent++;
+        if (response.status >= 500) result.serverErrors++;
+        else if (!c.check(response.status, body)) result.wrong.push(`${c.name}: ${response.status} ${JSON.stringify(body).slice(0, 120)}`);
+        result.latencies.push(performance.now() - started);
+      } catch {
+        result.failedConnections++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return result;
+}
+
+/** A client that sends headers and a trickle of body, one byte every 200 ms, for `ms`. */
+function slowUploader(url: string, ms: number): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`POST /api/game HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`);
+      const timer = setInterval(() => socket.write('{'), 200);
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        resolve();
+      }, ms);
+    });
+    socket.on('error', () => resolve());
+  });
+}
+
+/** A client that starts a 5 MB upload and hangs up half way. */
+function quitter(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`POST /api/cards HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{"hand":"`);
+      socket.write(Buffer.alloc(2_000_000, 65), () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    socket.on('error', () => resolve());
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+
+export async function soak(options: SoakOptions) {
+  const cases = mixedCases();
+  const server: ServerProcess = await spawnServer();
+  try {
+    await hammer(server.url, cases, cases.length * 2, 4); // warm every path once
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = rssMb(server.child.pid!);
+    const started = performance.now();
+    const [load] = await Promise.all([
+      hammer(server.url, cases, options.requests, options.concurrency),
+      slowUploader(server.url, 3000),
+      quitter(server.url),
+      quitter(server.url),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = rssMb(server.child.pid!);
+    const alive = (await fetch(`${server.url}/api/game?hand=x/u&deck=z`)).status === 200;
+    return { ...load, seconds, before, after, alive, medianMs: median(load.latencies) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** SIGTERM while requests are in flight: the server must exit 0, answer no 5xx, and start again cleanly. */
+export async function restartUnderLoad(concurrency: number) {
+  const cases = mixedCases();
+  const server = await spawnServer();
+  const load = hammer(server.url, cases, concurrency * 10, concurrency);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const exitCode = await server.stop('SIGTERM');
+  const during = await load;
+  const again = await spawnServer();
+  try {
+    const after = await hammer(again.url, cases, cases.length, 4);
+    return { exitCode, during, after };
+  } finally {
+    await again.stop();
+  }
+}
+
+/** Time from starting the process to the first /api/cards answer, as a user of a cold instance sees it. */
+export async function coldStartMs(): Promise<number> {
+  const photo = realPhotos().find((p) => p.name === 'hand-3.jpg')!;
+  const started = performance.now();
+  const server = await spawnServer();
+  try {
+    const response = await json('/api/cards', { hand: photo.bytes.toString('base64'), n_cards: 3, images: false })(server.url);
+    if (response.status !== 200) throw new Error(`cold /api/cards answered ${response.status}`);
+    await response.json();
+    return performance.now() - started;
+  } finally {
+    await server.stop();
+  }
+}
