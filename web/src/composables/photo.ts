@@ -1,0 +1,46 @@
+/** One photo (the hand or the discard) and the cards read from it, as the player corrects them. */
+import { reactive } from 'vue';
+import type { PhotoReading } from './api';
+
+export type Kind = 'hand' | 'deck';
+
+export interface Chip {
+  id: number;
+  token: string;
+  /** The detector's confidence; null once the player set the card. */
+  score: number | null;
+  box: [number, number, number, number] | null;
+  /** Where a card without a score came from. */
+  origin?: 'edited' | 'dealt';
+}
+
+export interface PhotoState {
+  kind: Kind;
+  src: string | null;
+  source: 'camera' | 'file' | 'random' | null;
+  status: 'empty' | 'reading' | 'done' | 'error';
+  error: string;
+  width: number;
+  height: number;
+  chips: Chip[];
+  /** The card count asked for when this photo was read. */
+  readWith: number | null;
+}
+
+let nextId = 1;
+
+export function newPhoto(kind: Kind): PhotoState {
+  return reactive({ kind, src: null, source: null, status: 'empty', error: '', width: 0, height: 0, chips: [], readWith: null });
+}
+
+export function chip(token: string, score: number | null = null, box: Chip['box'] = null, origin?: Chip['origin']): Chip {
+  return { id: nextId++, token, score, box, origin: score === null ? (origin ?? 'edited') : undefined };
+}
+
+export function applyReading(photo: PhotoState, reading: PhotoReading): void {
+  photo.width = reading.width;
+  photo.height = reading.height;
+  photo.chips = reading.details.map((d) => chip(d.token, d.score, d.box));
+  photo.status = 'done';
+  photo.error = '';
+}
