@@ -5,17 +5,13 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { loadConfig } from '../config.js';
-import { decideTurn, GameInputError } from '../game/decide.js';
-import { loadDictionary } from '../game/dictionary.js';
 import { readCardsRequest } from '../http/cards-request.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { parseGameInput } from '../http/game-request.js';
 import { decisionJson } from '../http/game-response.js';
 import { photoJson, readPhotos } from '../http/photos.js';
 import { respond } from '../http/respond.js';
-
-const { dictionaryPath } = loadConfig();
+import { decide } from '../http/turn.js';
 
 /**
  * POST /api/play: the `cards` request (hand and deck photos, n_cards) in, the
@@ -31,19 +27,12 @@ export async function play(request: HttpRequest, context: InvocationContext): Pr
     const photos = await readPhotos(input);
     const hand = photoJson(photos.hand!);
     const deck = photoJson(photos.deck!);
-    let game;
     try {
-      game = parseGameInput({ ...input.extra, hand: hand.tokens, deck: deck.tokens });
-    } catch (error) {
-      if (error instanceof ApiError) throw unreadable(error.message, hand, deck);
-      throw error;
-    }
-    const graph = await loadDictionary(dictionaryPath);
-    try {
-      const decision = decideTurn(graph, game.hand, game.deck, game);
+      const decision = await decide(parseGameInput({ ...input.extra, hand: hand.tokens, deck: deck.tokens }));
       return { status: 200, jsonBody: { hand, deck, play: decisionJson(decision) } };
     } catch (error) {
-      if (error instanceof GameInputError) throw unreadable(error.message, hand, deck);
+      // An option the client sent is its own mistake; anything else is about the cards read.
+      if (error instanceof ApiError && error.code !== 'invalid_option') throw unreadable(error.message, hand, deck);
       throw error;
     }
   });

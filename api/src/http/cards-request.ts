@@ -6,6 +6,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { loadConfig } from '../config.js';
 import { ApiError, badRequest } from './errors.js';
+import { readJsonObject } from './json-body.js';
 import { fetchImageUrl } from './url-fetch.js';
 
 export type PhotoKind = 'hand' | 'deck';
@@ -35,7 +36,7 @@ export async function readCardsRequest(request: HttpRequest): Promise<CardsReque
   } else if (type === 'multipart/form-data') {
     fields = await readForm(request);
   } else {
-    fields = await readJson(request);
+    fields = await readJsonObject(request, '{"hand": "<base64, data: URL or http(s) URL>", "deck": "…", "n_cards": 5}', 'missing_image');
   }
 
   const photos: CardsRequest['photos'] = {};
@@ -49,23 +50,6 @@ export async function readCardsRequest(request: HttpRequest): Promise<CardsReque
   }
   const { hand: _h, deck: _d, n_cards, images, ...extra } = fields;
   return { photos, nCards: readCount(n_cards), images: readFlag(images), extra };
-}
-
-async function readJson(request: HttpRequest): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.trim() === '') {
-    throw badRequest('missing_image', 'send JSON like {"hand": "<base64 or URL>", "deck": "...", "n_cards": 5}, a form, or an image body');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw badRequest('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('invalid_body', 'the body must be a JSON object like {"hand": "<base64>", "n_cards": 5}');
-  }
-  return body as Record<string, unknown>;
 }
 
 async function readForm(request: HttpRequest): Promise<Record<string, unknown>> {

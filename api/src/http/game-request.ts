@@ -4,6 +4,7 @@ import { CardParseError, CARDS, parseCards, type Card } from '../cards.js';
 import { MAX_HAND } from '../game/decide.js';
 import type { LengthUnit } from '../game/solver.js';
 import { badRequest } from './errors.js';
+import { readJsonObject } from './json-body.js';
 
 export interface GameRequest {
   hand: Card[];
@@ -17,23 +18,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export async function readGameRequest(request: HttpRequest): Promise<GameRequest> {
   if (request.method === 'GET') return parseGameInput(Object.fromEntries(request.query.entries()));
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw badRequest('body_too_large', `the request body is over ${MAX_BODY_BYTES / 1024} KB`);
-  }
-  if (text.trim() === '') {
-    throw badRequest('missing_body', 'send JSON like {"hand": "a/cl/g/in", "deck": "n"}');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw badRequest('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('invalid_body', 'the body must be a JSON object like {"hand": "a/cl/g/in", "deck": "n"}');
-  }
-  return parseGameInput(body as Record<string, unknown>);
+  return parseGameInput(await readJsonObject(request, '{"hand": "a/cl/g/in", "deck": "n"}', 'missing_body', MAX_BODY_BYTES));
 }
 
 /** Validates the fields shared by the JSON body, the query string and the CLI. */
