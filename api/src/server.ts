@@ -68,8 +68,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       else res.destroy();
     });
   });
-  server.requestTimeout = 30_000; // a client that trickles its body is cut off
-  server.headersTimeout = 10_000;
+  // A client that trickles its body is cut off after a minute. Idle keep-alive
+  // connections live 30 s (Node's 5 s default races clients that reuse a
+  // connection just as the server drops it, and they see ECONNRESET/EPIPE).
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

@@ -26,18 +26,23 @@ export function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** A POST of `body` as JSON, serialized once (not per request: a 15 MB body would stall the client). */
 function json(path: string, body: unknown) {
-  return (url: string) =>
-    fetch(url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return (url: string) => fetch(url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text });
 }
 
-/** Requests whose right answers are known: good photos, every class of bad input, game calls. */
-export function mixedCases(): Case[] {
+/**
+ * Requests whose right answers are known: every class of bad input, game
+ * calls, and the real photos, whose right answer is what the same server reads
+ * in them with no load (`readings`): under load every answer must match it.
+ */
+export function mixedCases(readings: Record<string, string>): Case[] {
   const photos = realPhotos();
   const good: Case[] = photos.map((p) => ({
     name: `cards ${p.name}`,
     send: json('/api/cards', { [p.kind]: p.bytes.toString('base64'), n_cards: p.kind === 'hand' ? p.cards.length : undefined, images: false }),
-    check: (status, body) => status === 200 && body[p.kind]?.cards === p.cards.join('/'),
+    check: (status, body) => status === 200 && body[p.kind]?.cards === readings[p.name],
   }));
   const error = (name: string, path: string, body: unknown, status: number, code: string): Case => ({
     name,
@@ -64,7 +69,7 @@ export function mixedCases(): Case[] {
 /** Sends `total` requests, `concurrency` at a time, cycling through the cases; counts 5xx and wrong answers. */
 export async function hammer(url: string, cases: Case[], total: number, concurrency: number) {
   let next = 0;
-  const result = { sent: 0, serverErrors: 0, wrong: [] as string[], failedConnections: 0, latencies: [] as number[] };
+  const result = { sent: 0, serverErrors: 0, wrong: [] as string[], failedConnections: 0, failures: [] as string[], latencies: [] as number[] };
   const worker = async () => {
     while (next < total) {
       const c = cases[next++ % cases.length]!;
@@ -76,8 +81,10 @@ export async function hammer(url: string, cases: Case[], total: number, concurre
         if (response.status >= 500) result.serverErrors++;
         else if (!c.check(response.status, body)) result.wrong.push(`${c.name}: ${response.status} ${JSON.stringify(body).slice(0, 120)}`);
         result.latencies.push(performance.now() - started);
-      } catch {
+      } catch (error) {
         result.failedConnections++;
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        result.failures.push(`${c.name}: ${(error as Error).message} ${cause?.code ?? cause?.message ?? ''}`);
       }
     }
   };
@@ -119,12 +126,26 @@ function quitter(url: string): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 
+/** Each real photo's reading by an idle server: the answer every loaded request must repeat. */
+async function quietReadings(url: string): Promise<Record<string, string>> {
+  const readings: Record<string, string> = {};
+  for (const p of realPhotos()) {
+    const body = { [p.kind]: p.bytes.toString('base64'), n_cards: p.kind === 'hand' ? p.cards.length : undefined, images: false };
+    const answer = await (await json('/api/cards', body)(url)).json();
+    readings[p.name] = answer[p.kind].cards;
+  }
+  return readings;
+}
+
 export async function soak(options: SoakOptions) {
-  const cases = mixedCases();
   const server: ServerProcess = await spawnServer();
   try {
-    await hammer(server.url, cases, cases.length * 2, 4); // warm every path once
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const cases = mixedCases(await quietReadings(server.url));
+    // Warm up with two rounds of the same concurrent mix, so "before" is the server at
+    // its working size (its high-water mark for ~20 concurrent 15 MB bodies, allocator
+    // pools, JIT); growth after that would be a leak.
+    for (let round = 0; round < 2; round++) await hammer(server.url, cases, Math.min(options.requests, 400), options.concurrency);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const before = rssMb(server.child.pid!);
     const started = performance.now();
     const [load] = await Promise.all([
@@ -145,8 +166,8 @@ export async function soak(options: SoakOptions) {
 
 /** SIGTERM while requests are in flight: the server must exit 0, answer no 5xx, and start again cleanly. */
 export async function restartUnderLoad(concurrency: number) {
-  const cases = mixedCases();
   const server = await spawnServer();
+  const cases = mixedCases(await quietReadings(server.url));
   const load = hammer(server.url, cases, concurrency * 10, concurrency);
   await new Promise((resolve) => setTimeout(resolve, 300));
   const exitCode = await server.stop('SIGTERM');

@@ -1,0 +1,71 @@
+"""On-the-fly synthetic detection data for torchvision detection models.
+
+Each index renders one photo with render.render_scene(seed=base_seed + index), so a
+given (base_seed, index) always gives the same image and boxes.
+Training uses seeds from 0 upwards; the held-out set uses seeds from HELDOUT_SEED.
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import render  # noqa: E402
+
+HELDOUT_SEED = 1_000_000_000
+NUM_CLASSES = len(render.LABELS)
+
+
+def to_tensor(img):
+    """PIL RGB -> float32 [3,H,W] in 0..1 (what the model and the ONNX export take)."""
+    a = np.asarray(img, dtype=np.float32) / 255.0
+    return torch.from_numpy(a).permute(2, 0, 1).contiguous()
+
+
+def make_target(boxes, labels, index):
+    b = torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    return {"boxes": b, "labels": torch.tensor(labels, dtype=torch.int64),
+            "image_id": torch.tensor(index)}
+
+
+class SyntheticCards(torch.utils.data.Dataset):
+    def __init__(self, length=1_000_000, base_seed=0, kind=None):
+        self.length, self.base_seed, self.kind = length, base_seed, kind
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        img, boxes, labels = render.render_scene(self.base_seed + index, self.kind)
+        return to_tensor(img), make_target(boxes, labels, index)
+
+
+def heldout(n=200):
+    """The fixed held-out set: seeds HELDOUT_SEED .. HELDOUT_SEED + n - 1."""
+    return SyntheticCards(length=n, base_seed=HELDOUT_SEED)
+
+
+def load_checkpoint(path):
+    """torch.load for our checkpoints on torch 1.13 .. 2.x (2.6+ defaults to weights_only)."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except TypeError:
+        return torch.load(path, map_location="cpu")
+
+
+def collate(batch):
+    return tuple(zip(*batch))
+
+
+class SkipDataset(torch.utils.data.Dataset):
+    """Continue an on-the-fly stream after `start` images (for --resume)."""
+
+    def __init__(self, ds, start):
+        self.ds, self.start = ds, start
+
+    def __len__(self):
+        return len(self.ds) - self.start
+
+    def __getitem__(self, i):
+        return self.ds[self.start + i]

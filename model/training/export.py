@@ -1,0 +1,93 @@
+"""Export a trained checkpoint to model/quiddler.onnx and check it.
+
+  /usr/bin/python3 model/training/export.py --ckpt model/runs/cpu1/final.pt --out model/quiddler.onnx
+
+ONNX graph: input "image" float32 [3, H, W] in 0..1 (H, W dynamic; resizing to the
+480..640 working size and normalisation happen inside the graph); outputs "boxes"
+[N, 4] (x0, y0, x1, y1 in input pixels), "labels" [N] int64 (index into
+classes.json "labels"), "scores" [N] float32, at most 50 detections with score >= 0.05.
+Uses the TorchScript-based exporter (dynamo=False on torch 2.x), opset 11.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dataset  # noqa: E402
+from model import build_model  # noqa: E402
+
+
+class Wrapper(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image):
+        out = self.model([image])[0]
+        return out["boxes"], out["labels"], out["scores"]
+
+
+def load(ckpt):
+    ck = dataset.load_checkpoint(ckpt)
+    model = build_model(dataset.NUM_CLASSES, width=ck.get("width", 96))
+    model.load_state_dict(ck["model"])
+    return model.eval()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "quiddler.onnx"))
+    ap.add_argument("--opset", type=int, default=11)
+    ap.add_argument("--check-n", type=int, default=4)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    model = load(args.ckpt)
+    wrapper = Wrapper(model).eval()
+    ds = dataset.heldout(args.check_n + 1)
+    example = ds[0][0]
+    kw = {}
+    if int(torch.__version__.split(".")[0]) >= 2:
+        kw["dynamo"] = False
+    torch.onnx.export(wrapper, (example,), args.out, opset_version=args.opset,
+                      input_names=["image"], output_names=["boxes", "labels", "scores"],
+                      dynamic_axes={"image": {1: "height", 2: "width"}, "boxes": {0: "n"},
+                                    "labels": {0: "n"}, "scores": {0: "n"}},
+                      do_constant_folding=True, **kw)
+    print("wrote %s (%.2f MB)" % (args.out, os.path.getsize(args.out) / 1e6))
+
+    try:
+        import onnx
+        onnx.checker.check_model(onnx.load(args.out))
+        print("onnx.checker: OK (onnx %s)" % onnx.__version__)
+    except ImportError:
+        print("onnx not importable: checker skipped")
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        print("onnxruntime not importable in Python: ONNX-vs-PyTorch output comparison skipped")
+        return
+    sess = ort.InferenceSession(args.out, providers=["CPUExecutionProvider"])
+    for i in range(1, args.check_n + 1):
+        img = ds[i][0]
+        with torch.no_grad():
+            tb, tl, ts = wrapper(img)
+        t = time.time()
+        ob, ol, os_ = sess.run(None, {"image": img.numpy()})
+        dt = time.time() - t
+        keep = ts.numpy() > 0.3
+        okeep = os_ > 0.3
+        same = keep.sum() == okeep.sum() and np.array_equal(tl.numpy()[keep], ol[okeep]) and \
+            np.allclose(tb.numpy()[keep], ob[okeep], atol=1.0)
+        print("image %d %s: torch %d dets, onnx %d dets (score>0.3), max|dbox| %.3f, %.0f ms" % (
+            i, tuple(img.shape), keep.sum(), okeep.sum(),
+            float(np.abs(tb.numpy()[keep] - ob[okeep]).max()) if same and keep.any() else -1, dt * 1000),
+            "MATCH" if same else "DIFFER")
+
+
+if __name__ == "__main__":
+    main()

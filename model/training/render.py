@@ -1,0 +1,620 @@
+"""Procedural Quiddler-like card faces and photo-like scenes with exact corner boxes.
+
+No real photos are used: every card face, background and camera effect is drawn here.
+
+Class scheme (read from model/classes.json): label 0 is background, labels 1..31
+are the upright corner index (letters + points) of each card token, labels
+32..62 are the same corner rotated 180 degrees ("<token>@180"). A corner is
+"upright" when its rotation angle in the photo lies within [-90, 90) degrees.
+
+CLI:
+  python3 model/training/render.py --hand a/cl/th --deck n --out DIR
+  python3 model/training/render.py --faces DIR          # every card face as PNG
+  python3 model/training/render.py --samples DIR -n 8   # random scenes, boxes drawn
+"""
+import argparse
+import io
+import json
+import math
+import os
+import random
+import zlib
+
+import numpy as np
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLASSES_JSON = os.path.join(HERE, "..", "classes.json")
+
+# card face canvas: 57 x 89 mm
+CW, CH = 256, 400
+
+FONT_DIRS = [
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/texmf/fonts/opentype/public/tex-gyre",
+    "/usr/share/fonts/opentype/tex-gyre",
+    "/usr/share/fonts/opentype/urw-base35",
+    "/usr/share/fonts/truetype/freefont",
+    "/usr/share/fonts/truetype/dejavu",
+]
+INDEX_FONT_FILES = [
+    "LiberationSerif-Regular.ttf", "texgyretermes-regular.otf", "texgyrepagella-regular.otf",
+    "texgyreschola-regular.otf", "texgyrebonum-regular.otf", "NimbusRoman-Regular.otf",
+    "FreeSerif.ttf", "DejaVuSerif.ttf", "texgyretermes-bold.otf", "LiberationSerif-Bold.ttf",
+]
+FANCY_FONT_FILES = [
+    "texgyrepagella-bolditalic.otf", "texgyrebonum-bold.otf", "texgyreschola-bolditalic.otf",
+    "NimbusRoman-BoldItalic.otf", "FreeSerifBoldItalic.ttf", "LiberationSerif-BoldItalic.ttf",
+    "DejaVuSerif-Bold.ttf", "texgyretermes-bolditalic.otf",
+]
+CLUTTER_FONT_FILES = INDEX_FONT_FILES + [
+    "LiberationSans-Regular.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "FreeSans.ttf",
+    "NimbusSans-Regular.otf", "FreeMono.ttf",
+]
+
+
+def _find_fonts(names):
+    out = []
+    for n in names:
+        for d in FONT_DIRS:
+            p = os.path.join(d, n)
+            if os.path.exists(p):
+                out.append(p)
+                break
+    return out
+
+
+INDEX_FONTS = _find_fonts(INDEX_FONT_FILES)
+FANCY_FONTS = _find_fonts(FANCY_FONT_FILES) or INDEX_FONTS
+CLUTTER_FONTS = _find_fonts(CLUTTER_FONT_FILES) or INDEX_FONTS
+if not INDEX_FONTS:
+    raise RuntimeError("no serif fonts found; apt-get install fonts-liberation fonts-texgyre "
+                       "fonts-urw-base35 fonts-freefont-ttf fonts-dejavu-core")
+
+_font_cache = {}
+
+
+def font(path, size):
+    key = (path, int(size))
+    f = _font_cache.get(key)
+    if f is None:
+        f = _font_cache[key] = ImageFont.truetype(path, int(size))
+    return f
+
+
+def load_classes(path=CLASSES_JSON):
+    with open(path) as fh:
+        d = json.load(fh)
+    labels = d["labels"]
+    points = {c["token"]: c["points"] for c in d["cards"]}
+    copies = {c["token"]: c.get("copies", 1) for c in d["cards"]}
+    return labels, points, copies
+
+
+LABELS, POINTS, COPIES = load_classes()
+LABEL_ID = {name: i for i, name in enumerate(LABELS)}
+TOKENS = [t for t in LABELS[1:] if "@" not in t]
+
+
+def class_id(token, upright):
+    return LABEL_ID[token if upright else token + "@180"]
+
+
+# --------------------------------------------------------------------------- card faces
+
+ROPE_PALETTES = [
+    [(40, 70, 160), (40, 140, 90), (150, 50, 120)],
+    [(30, 90, 170), (70, 150, 70), (180, 60, 60)],
+    [(60, 60, 150), (30, 120, 120), (120, 60, 140)],
+    [(35, 80, 150), (90, 160, 80), (200, 120, 40)],
+]
+ART_COLOURS = [(30, 120, 60), (40, 80, 170), (190, 40, 40), (210, 160, 40), (120, 50, 130),
+               (60, 160, 160), (220, 110, 40)]
+
+
+def _rope(draw, pts, width, palette, rng):
+    """A twisted multicoloured rope along a polyline."""
+    dark = (40, 40, 60)
+    draw.line(pts, fill=dark, width=width + 2, joint="curve")
+    draw.line(pts, fill=(235, 235, 225), width=width, joint="curve")
+    seg, k = 3.0, 0
+    for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
+        L = math.hypot(x1 - x0, y1 - y0)
+        if L < 1:
+            continue
+        ux, uy = (x1 - x0) / L, (y1 - y0) / L
+        nx, ny = -uy, ux
+        t = 0.0
+        while t < L:
+            cx, cy = x0 + ux * t, y0 + uy * t
+            h = width / 2
+            a = (cx - nx * h - ux * 2, cy - ny * h - uy * 2)
+            b = (cx + nx * h + ux * 2, cy + ny * h + uy * 2)
+            draw.line([a, b], fill=palette[k % len(palette)], width=2 if k % 3 else 1)
+            k += 1
+            t += seg
+    for (x, y) in (pts[0], pts[-1]):  # curly end caps
+        r = width * 0.9
+        draw.ellipse([x - r, y - r, x + r, y + r], outline=dark, width=2)
+        c = palette[rng.randrange(len(palette))]
+        draw.ellipse([x - r / 2, y - r / 2, x + r / 2, y + r / 2], fill=c)
+
+
+def _art(token, rng):
+    """Large colourful 'illuminated' letter, RGBA, roughly CW*0.6 square."""
+    S = int(CW * 0.85)
+    ch = token[0].upper() if rng.random() < 0.5 else token[0]
+    if len(token) == 2 and rng.random() < 0.5:
+        ch = token.capitalize()
+    f = font(rng.choice(FANCY_FONTS), S * (0.95 if len(ch) == 1 else 0.6))
+    mask = Image.new("L", (S, S), 0)
+    d = ImageDraw.Draw(mask)
+    bb = d.textbbox((0, 0), ch, font=f)
+    d.text(((S - (bb[2] - bb[0])) / 2 - bb[0], (S - (bb[3] - bb[1])) / 2 - bb[1]), ch, fill=255, font=f)
+    # colourful fill: stripes / blobs
+    fill = Image.new("RGB", (S, S), rng.choice(ART_COLOURS))
+    fd = ImageDraw.Draw(fill)
+    for _ in range(rng.randint(6, 18)):
+        x, y, r = rng.uniform(0, S), rng.uniform(0, S), rng.uniform(4, S / 5)
+        fd.ellipse([x - r, y - r, x + r, y + r], fill=rng.choice(ART_COLOURS))
+    for _ in range(rng.randint(0, 8)):
+        fd.line([(rng.uniform(0, S), rng.uniform(0, S)), (rng.uniform(0, S), rng.uniform(0, S))],
+                fill=rng.choice(ART_COLOURS), width=rng.randint(2, 6))
+    outline = mask.filter(ImageFilter.MaxFilter(5))
+    art = Image.new("RGBA", (S, S), (0, 0, 0, 0))
+    art.paste((30, 30, 30, 255), (0, 0), outline)
+    inner = mask.filter(ImageFilter.MinFilter(3))
+    art.paste(fill, (0, 0), inner)
+    ad = ImageDraw.Draw(art)
+    for _ in range(rng.randint(2, 7)):  # spirals and dots around the letter
+        x, y, r = rng.uniform(0.1, 0.9) * S, rng.uniform(0.1, 0.9) * S, rng.uniform(4, 14)
+        c = rng.choice(ART_COLOURS)
+        ad.ellipse([x - r, y - r, x + r, y + r], outline=(30, 30, 30, 255), width=2, fill=c + (255,))
+        ad.arc([x - r / 2, y - r / 2, x + r / 2, y + r / 2], 0, 270, fill=(30, 30, 30, 255), width=2)
+    return art
+
+
+def card_face(token, style=0, with_art=True):
+    """Render one card face. Returns (rgba Image CWxCH, tl_mask L image, index box (x0,y0,x1,y1))
+
+    The bottom-right index is the top-left one rotated 180 degrees (mask rotated too).
+    `style` seeds the font/colour choices so a given (token, style) is reproducible.
+    """
+    rng = random.Random(zlib.crc32(("%s/%d" % (token, style)).encode()))
+    cream = (rng.randint(238, 252), rng.randint(232, 246), rng.randint(212, 232))
+    img = Image.new("RGBA", (CW, CH), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.rounded_rectangle([0, 0, CW - 1, CH - 1], radius=int(CW * 0.06), fill=cream + (255,),
+                        outline=tuple(c - 25 for c in cream) + (255,), width=1)
+
+    # corner index: letters + points, drawn into a mask for the top-left corner
+    fpath = INDEX_FONTS[style % len(INDEX_FONTS)] if style >= 0 else INDEX_FONTS[0]
+    cap = CH * rng.uniform(0.095, 0.12)
+    probe = font(fpath, 100)
+    hb = probe.getbbox("H")
+    fsize = cap / ((hb[3] - hb[1]) / 100.0)
+    fl = font(fpath, fsize)
+    fn = font(fpath, fsize * rng.uniform(0.38, 0.48))
+    text = token.upper()
+    idx = Image.new("L", (CW, CH), 0)
+    di = ImageDraw.Draw(idx)
+    x0, y0 = CW * rng.uniform(0.05, 0.08), CH * rng.uniform(0.03, 0.05)
+    lb = di.textbbox((0, 0), text, font=fl)
+    di.text((x0 - lb[0], y0 - lb[1]), text, fill=255, font=fl)
+    first = di.textbbox((0, 0), text[0], font=fl)
+    cx = x0 + (first[2] - first[0]) / 2 + rng.uniform(-2, 3)
+    num = str(POINTS[token])
+    nb = di.textbbox((0, 0), num, font=fn)
+    ny = y0 + (lb[3] - lb[1]) + CH * rng.uniform(0.025, 0.045)
+    di.text((cx - (nb[2] - nb[0]) / 2 - nb[0], ny - nb[1]), num, fill=255, font=fn)
+    box = idx.getbbox()
+    ink = (rng.randint(10, 40),) * 3
+
+    # rope border: two L-shaped pieces leaving room for the indices
+    pal = ROPE_PALETTES[rng.randrange(len(ROPE_PALETTES))]
+    rw = int(CW * rng.uniform(0.035, 0.05))
+    left, top = cx, y0 + (lb[3] - lb[1]) / 2
+    right, bottom = CW - left, CH - top
+    gap = CW * 0.04
+    _rope(d, [(box[2] + gap, top), (right, top), (right, CH - box[3] - gap)], rw, pal, rng)
+    _rope(d, [(left, box[3] + gap), (left, bottom), (CW - box[2] - gap, bottom)], rw, pal, rng)
+
+    if with_art:
+        art = _art(token, rng)
+        s = rng.uniform(0.8, 1.05)
+        art = art.resize((int(art.width * s), int(art.height * s)), Image.BILINEAR)
+        img.alpha_composite(art, (int((CW - art.width) / 2), int((CH - art.height) / 2)))
+
+    br = idx.rotate(180)
+    both = ImageChops.lighter(idx, br)
+    img.paste(ink + (255,), (0, 0), both)
+    return img, idx, box
+
+
+_face_cache = {}
+
+
+def cached_face(token, style):
+    key = (token, style)
+    f = _face_cache.get(key)
+    if f is None:
+        if len(_face_cache) > 400:
+            _face_cache.clear()
+        f = _face_cache[key] = card_face(token, style)
+    return f
+
+
+# --------------------------------------------------------------------------- backgrounds
+
+def _smooth_noise(rng, w, h, cells, octaves=3):
+    out = np.zeros((h, w), np.float32)
+    amp = 1.0
+    for o in range(octaves):
+        c = cells * (2 ** o)
+        small = rng.random((c + 1, c + 1)).astype(np.float32)
+        im = Image.fromarray((small * 255).astype(np.uint8)).resize((w, h), Image.BICUBIC)
+        out += amp * (np.asarray(im, np.float32) / 255.0)
+        amp *= 0.5
+    return out / out.max()
+
+
+def background(rng, pyr, w, h):
+    kind = pyr.choice(["wood", "wood", "wood", "wall", "cloth", "paper", "noise", "table"])
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == "wood":
+        base = np.array(pyr.choice([(90, 45, 25), (110, 60, 30), (70, 35, 20), (150, 100, 60),
+                                    (60, 30, 20), (170, 120, 75)]), np.float32)
+        ang = pyr.uniform(-0.5, 0.5) + (math.pi / 2 if pyr.random() < 0.5 else 0)
+        u = xx * math.cos(ang) + yy * math.sin(ang)
+        n = _smooth_noise(rng, w, h, 4)
+        grain = np.sin(u / pyr.uniform(3, 12) + n * pyr.uniform(4, 20))
+        v = 1 + 0.12 * grain + 0.25 * (n - 0.5)
+        img = base[None, None, :] * v[..., None]
+    elif kind == "wall":
+        base = np.array([pyr.randint(170, 235)] * 3, np.float32) + np.array(
+            [pyr.uniform(-10, 10) for _ in range(3)], np.float32)
+        n = _smooth_noise(rng, w, h, 2)
+        img = base[None, None, :] * (0.8 + 0.35 * n)[..., None]
+        img = img[..., :]
+    elif kind == "cloth":
+        base = np.array([pyr.randint(20, 200) for _ in range(3)], np.float32)
+        p = pyr.uniform(2, 5)
+        weave = (np.sin(xx / p * math.pi) * np.sin(yy / p * math.pi)) * 0.08
+        n = _smooth_noise(rng, w, h, 3)
+        img = base[None, None, :] * (1 + weave + 0.3 * (n - 0.5))[..., None]
+    elif kind == "paper":
+        base = np.array([pyr.randint(200, 250)] * 3, np.float32) - np.array(
+            [0, pyr.uniform(0, 10), pyr.uniform(0, 25)], np.float32)
+        img = base[None, None, :] * (0.93 + 0.07 * _smooth_noise(rng, w, h, 8))[..., None]
+    elif kind == "table":
+        base = np.array([pyr.randint(30, 230) for _ in range(3)], np.float32)
+        img = base[None, None, :] * (0.85 + 0.3 * _smooth_noise(rng, w, h, 2))[..., None]
+    else:
+        img = 255 * np.stack([_smooth_noise(rng, w, h, pyr.randint(2, 12)) for _ in range(3)], -1)
+    img = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(img)
+    for _ in range(pyr.randint(0, 6)):  # clutter
+        c = tuple(pyr.randint(0, 255) for _ in range(3))
+        x, y = pyr.uniform(0, w), pyr.uniform(0, h)
+        s = pyr.uniform(10, 120)
+        k = pyr.random()
+        if k < 0.3:
+            d.rectangle([x, y, x + s, y + s * pyr.uniform(0.3, 2)], fill=c)
+        elif k < 0.55:
+            d.ellipse([x, y, x + s, y + s * pyr.uniform(0.5, 1.5)], fill=c)
+        elif k < 0.7:
+            d.line([(x, y), (x + pyr.uniform(-200, 200), y + pyr.uniform(-200, 200))], fill=c,
+                   width=pyr.randint(1, 8))
+        else:  # text clutter: letters that are NOT card corners (hard negatives)
+            txt = "".join(pyr.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ")
+                          for _ in range(pyr.randint(1, 10)))
+            f = font(pyr.choice(CLUTTER_FONTS), pyr.uniform(10, 40))
+            d.text((x, y), txt, fill=c, font=f)
+    return img
+
+
+# --------------------------------------------------------------------------- scenes
+
+class Placed:
+    __slots__ = ("token", "style", "scale", "angle", "cx", "cy")
+
+    def __init__(self, token, style, scale, angle, cx, cy):
+        self.token, self.style, self.scale, self.angle, self.cx, self.cy = token, style, scale, angle, cx, cy
+
+
+def _wrap(a):
+    return (a + 180.0) % 360.0 - 180.0
+
+
+def _transform(im, scale, angle, cx, cy, W, H, pad=1, resample=Image.BILINEAR):
+    """Scale (antialiased), rotate by `angle` degrees counter-clockwise and centre at (cx, cy)
+    in a W x H frame. Only the frame region covered by the card (+pad) is produced:
+    returns (image, (x0, y0)) with the image's top-left at (x0, y0), or (None, None)."""
+    w, h = max(1, round(im.width * scale)), max(1, round(im.height * scale))
+    im = im.resize((w, h), Image.BILINEAR)
+    t = math.radians(angle)
+    c, s = math.cos(t), math.sin(t)
+    # forward: X = cx + c*u + s*v; Y = cy - s*u + c*v with (u, v) = (x - w/2, y - h/2)
+    hw, hh = w / 2, h / 2
+    corners = [(-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh)]
+    xs = [cx + c * u + s * v for u, v in corners]
+    ys = [cy - s * u + c * v for u, v in corners]
+    x0, x1 = max(0, math.floor(min(xs)) - pad), min(W, math.ceil(max(xs)) + pad)
+    y0, y1 = max(0, math.floor(min(ys)) - pad), min(H, math.ceil(max(ys)) + pad)
+    if x1 <= x0 or y1 <= y0:
+        return None, None
+    lx, ly = cx - x0, cy - y0
+    # inverse: u = c*(X-lx) - s*(Y-ly); v = s*(X-lx) + c*(Y-ly)
+    coeffs = (c, -s, -c * lx + s * ly + hw, s, c, -s * lx - c * ly + hh)
+    return im.transform((x1 - x0, y1 - y0), Image.AFFINE, coeffs, resample=resample), (x0, y0)
+
+
+def _finger(d, x, y, ang, length, width, skin, nail=None):
+    t = math.radians(ang)
+    ex, ey = x + math.cos(t) * length, y - math.sin(t) * length
+    d.line([(x, y), (ex, ey)], fill=skin, width=int(width))
+    r = width / 2
+    d.ellipse([ex - r, ey - r, ex + r, ey + r], fill=skin)
+    rn = r * 0.55
+    nx, ny = ex - math.cos(t) * r * 0.4, ey + math.sin(t) * r * 0.4
+    if nail is not None:
+        d.ellipse([nx - rn, ny - rn, nx + rn, ny + rn], fill=nail)
+
+
+SKINS = [(225, 180, 150), (200, 150, 120), (160, 110, 80), (110, 75, 55), (235, 200, 175), (190, 140, 110)]
+
+
+def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
+    """Paste cards bottom-to-top, then occluders; return image and boxes/labels of visible corners.
+
+    Visibility of each corner index = its ink pixels not covered by any card above it or
+    by an occluder, relative to its full ink area (so parts outside the frame count as
+    hidden too). Boxes are the full corner ink extent (clipped to the frame)."""
+    img = bg.convert("RGB")
+    alphas, corners = [], []
+    for p in placed:
+        face, tl, box = cached_face(p.token, p.style)
+        if pyr.random() < 0.7:  # soft shadow under the card
+            pad = 12
+            sh, off = _transform(face.getchannel("A"), p.scale, p.angle, p.cx + pyr.uniform(-6, 6),
+                                 p.cy + pyr.uniform(0, 8), W, H, pad=pad)
+            if sh is not None:
+                sh = sh.filter(ImageFilter.GaussianBlur(pyr.uniform(2, 6))).point(lambda v: int(v * 0.45))
+                img.paste((0, 0, 0), off + (off[0] + sh.width, off[1] + sh.height), sh)
+        packed = Image.merge("RGB", (face.getchannel("A"), tl, tl.rotate(180)))
+        t, off = _transform(packed, p.scale, p.angle, p.cx, p.cy, W, H)
+        if t is None:
+            alphas.append(None)
+            corners.append([])
+            continue
+        rgb, _ = _transform(face.convert("RGB"), p.scale, p.angle, p.cx, p.cy, W, H)
+        a, m0, m1 = t.split()
+        img.paste(rgb, off, a)
+        alphas.append((np.asarray(a) > 128, off))
+        expected = float((np.asarray(tl) > 128).sum()) * p.scale * p.scale
+        corners.append([(np.asarray(m0) > 128, off, p.angle, expected),
+                        (np.asarray(m1) > 128, off, p.angle + 180.0, expected)])
+    occ = Image.new("L", (W, H), 0)
+    if occluders:
+        d = ImageDraw.Draw(img)
+        do = ImageDraw.Draw(occ)
+        for (x, y, ang, length, width, skin) in occluders:
+            nail = tuple(min(255, c + 30) for c in skin) if pyr.random() < 0.6 else None
+            _finger(d, x, y, ang, length, width, skin, nail)
+            _finger(do, x, y, ang, length, width, 255)
+    cover = np.asarray(occ) > 128
+    boxes, labels = [], []
+    for i in range(len(placed) - 1, -1, -1):
+        for m, (x0, y0), ang, expected in corners[i]:
+            if expected <= 0 or not m.any():
+                continue
+            h, w = m.shape
+            vis = (m & ~cover[y0:y0 + h, x0:x0 + w]).sum() / expected
+            if vis >= min_visible:
+                ys, xs = np.nonzero(m)
+                boxes.append([float(x0 + xs.min()), float(y0 + ys.min()),
+                              float(x0 + xs.max() + 1), float(y0 + ys.max() + 1)])
+                upright = -90.0 <= _wrap(ang) < 90.0
+                labels.append(class_id(placed[i].token, upright))
+        if alphas[i] is not None:
+            al, (x0, y0) = alphas[i]
+            h, w = al.shape
+            cover[y0:y0 + h, x0:x0 + w] |= al
+    return img, boxes, labels
+
+
+def random_tokens(pyr, n):
+    toks = list(COPIES.keys())
+    weights = [COPIES[t] + 2 for t in toks]  # real frequency, flattened a bit
+    return pyr.choices(toks, weights=weights, k=n)
+
+
+def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
+    n = len(tokens) if tokens else pyr.randint(3, 10)
+    tokens = tokens or random_tokens(pyr, n)
+    style = pyr.randrange(64) if style is None else style
+    card_h = pyr.uniform(230, 420) * (1.0 if n <= 7 else pyr.uniform(0.75, 1.0))
+    scale = card_h / CH
+    step = pyr.uniform(7, 16) * (1 if n <= 6 else 0.75)
+    lateral = pyr.uniform(0.1, 0.3) * CW * scale * (1 if n <= 6 else 0.7)  # sideways shift per card (card frame)
+    base = pyr.gauss(0, 12)
+    dist = card_h * pyr.uniform(0.15, 0.45)
+    px, py = W / 2 + pyr.uniform(-80, 80), H / 2 + card_h * pyr.uniform(-0.05, 0.3) + dist
+    placed = []
+    for i, tok in enumerate(tokens):
+        k = i - (n - 1) / 2
+        ang = base - k * step + pyr.gauss(0, 1.0)
+        t = math.radians(ang)
+        # card frame up vector (0,-1) and right vector (1,0), rotated
+        ux, uy = -math.sin(t), -math.cos(t)
+        rx, ry = math.cos(t), -math.sin(t)
+        off = k * lateral
+        cx = px + ux * dist + rx * off + pyr.gauss(0, 2)
+        cy = py + uy * dist + ry * off + pyr.gauss(0, 2)
+        st = style if pyr.random() < 0.9 else pyr.randrange(64)
+        placed.append(Placed(tok, st, scale * pyr.uniform(0.98, 1.02), ang, cx, cy))
+    occluders = []
+    held = pyr.random() < 0.6
+    skin = pyr.choice(SKINS)
+    if held:  # thumb/fingers near the pivot, over the front card
+        for _ in range(pyr.randint(1, 3)):
+            occluders.append((px + pyr.uniform(-60, 60), py + pyr.uniform(-10, 60),
+                              pyr.uniform(60, 120), card_h * pyr.uniform(0.15, 0.45),
+                              card_h * pyr.uniform(0.09, 0.14), skin))
+    if pyr.random() < 0.15:  # stray finger anywhere
+        occluders.append((pyr.uniform(0, W), pyr.uniform(0, H), pyr.uniform(0, 360),
+                          pyr.uniform(40, 200), pyr.uniform(20, 50), skin))
+    return placed, occluders
+
+
+def deck_scene(pyr, rng, token=None, W=640, H=480, style=None):
+    token = token or random_tokens(pyr, 1)[0]
+    style = pyr.randrange(64) if style is None else style
+    card_h = pyr.uniform(140, 340)
+    scale = card_h / CH
+    ang = pyr.uniform(-180, 180) if pyr.random() < 0.7 else pyr.gauss(0, 10)
+    cx, cy = W / 2 + pyr.uniform(-W / 5, W / 5), H / 2 + pyr.uniform(-H / 6, H / 6)
+    placed = []
+    if pyr.random() < 0.5:  # a few cards of the deck peeking out underneath
+        for _ in range(pyr.randint(1, 3)):
+            placed.append(Placed(random_tokens(pyr, 1)[0], pyr.randrange(64), scale,
+                                 ang + pyr.gauss(0, 3), cx + pyr.gauss(0, 3), cy + pyr.gauss(0, 3)))
+    placed.append(Placed(token, style, scale, ang, cx, cy))
+    if pyr.random() < 0.25:  # other loose cards elsewhere
+        for _ in range(pyr.randint(1, 2)):
+            placed.insert(0, Placed(random_tokens(pyr, 1)[0], pyr.randrange(64), scale,
+                                    pyr.uniform(-180, 180), pyr.uniform(0, W), pyr.uniform(0, H)))
+    occluders = []
+    if pyr.random() < 0.2:
+        occluders.append((pyr.uniform(0, W), pyr.uniform(0, H), pyr.uniform(0, 360),
+                          pyr.uniform(40, 200), pyr.uniform(20, 50), pyr.choice(SKINS)))
+    return placed, occluders
+
+
+# --------------------------------------------------------------------------- camera effects
+
+def camera(img, pyr, rng):
+    W, H = img.size
+    a = np.asarray(img, np.float32)
+    # illumination: smooth gain field + colour temperature
+    gain = pyr.uniform(0.55, 1.15) * (0.75 + 0.5 * _smooth_noise(rng, W, H, 2, 2))
+    tint = np.array([pyr.uniform(0.85, 1.15), 1.0, pyr.uniform(0.75, 1.1)], np.float32)
+    a = a * gain[..., None] * tint
+    if pyr.random() < 0.35:  # shadow polygon
+        m = Image.new("L", (W, H), 0)
+        pts = [(pyr.uniform(-W / 2, W * 1.5), pyr.uniform(-H / 2, H * 1.5)) for _ in range(pyr.randint(3, 5))]
+        ImageDraw.Draw(m).polygon(pts, fill=255)
+        m = np.asarray(m.filter(ImageFilter.GaussianBlur(pyr.uniform(5, 40))), np.float32) / 255
+        a = a * (1 - m[..., None] * pyr.uniform(0.2, 0.55))
+    if pyr.random() < 0.25:  # glare
+        m = Image.new("L", (W, H), 0)
+        x, y, r = pyr.uniform(0, W), pyr.uniform(0, H), pyr.uniform(20, 150)
+        ImageDraw.Draw(m).ellipse([x - r, y - r * 0.6, x + r, y + r * 0.6], fill=255)
+        m = np.asarray(m.filter(ImageFilter.GaussianBlur(r / 2)), np.float32) / 255
+        a = a + m[..., None] * pyr.uniform(40, 160)
+    if pyr.random() < 0.7:
+        a = a + rng.normal(0, pyr.uniform(1, 9), a.shape).astype(np.float32)
+    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    r = pyr.random()
+    if r < 0.35:
+        img = img.filter(ImageFilter.GaussianBlur(pyr.uniform(0.3, 1.6)))
+    elif r < 0.5:
+        f = pyr.uniform(0.5, 0.8)
+        img = img.resize((int(W * f), int(H * f)), Image.BILINEAR).resize((W, H), Image.BILINEAR)
+    r = pyr.random()
+    if r < 0.12:  # GIF-like 256 colour palette with dithering
+        img = img.quantize(colors=pyr.choice([256, 128, 64]), dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
+    elif r < 0.18:
+        img = img.convert("P", palette=Image.WEB, dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
+    if pyr.random() < 0.8:
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=pyr.randint(25, 95))
+        buf.seek(0)
+        img = Image.open(buf).convert("RGB")
+    return img
+
+
+def render_scene(seed, kind=None, tokens=None, size=None, allow_flip=True):
+    """Render one random photo. Returns (PIL RGB image, boxes [[x0,y0,x1,y1]...], labels [int...])."""
+    pyr = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    if size is None:
+        size = pyr.choice([(640, 480)] * 6 + [(480, 640), (600, 520), (520, 460), (640, 360)])
+    W, H = size
+    kind = kind or ("hand" if pyr.random() < 0.65 else "deck")
+    bg = background(rng, pyr, W, H)
+    if kind == "hand":
+        placed, occ = hand_scene(pyr, rng, tokens, W, H)
+    else:
+        placed, occ = deck_scene(pyr, rng, tokens[0] if tokens else None, W, H)
+    img, boxes, labels = compose(placed, bg, occ, W, H, pyr)
+    img = camera(img, pyr, rng)
+    if pyr.random() < 0.12 and allow_flip:  # photo taken upside down
+        img = img.rotate(180)
+        boxes = [[W - b[2], H - b[3], W - b[0], H - b[1]] for b in boxes]
+        labels = [flip_label(l) for l in labels]
+    return img, boxes, labels
+
+
+def flip_label(l):
+    name = LABELS[l]
+    return LABEL_ID[name[:-4] if name.endswith("@180") else name + "@180"]
+
+
+def draw_boxes(img, boxes, labels, scores=None, colour=(255, 0, 0)):
+    img = img.copy()
+    d = ImageDraw.Draw(img)
+    f = font(INDEX_FONTS[0], 12)
+    for i, (b, l) in enumerate(zip(boxes, labels)):
+        d.rectangle(b, outline=colour, width=2)
+        t = LABELS[l] + ("" if scores is None else " %.2f" % scores[i])
+        d.text((b[0], max(0, b[1] - 13)), t, fill=colour, font=f)
+    return img
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--hand", help="cards of a hand, left to right, e.g. a/cl/th")
+    ap.add_argument("--deck", help="one deck card, e.g. n")
+    ap.add_argument("--faces", help="export every card face as PNG into this folder")
+    ap.add_argument("--samples", help="render random scenes with boxes drawn into this folder")
+    ap.add_argument("-n", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default=".")
+    ap.add_argument("--boxes", action="store_true", help="also save a copy with boxes drawn")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    if args.faces:
+        os.makedirs(args.faces, exist_ok=True)
+        for t in TOKENS:
+            face, _, box = card_face(t, 0)
+            face.save(os.path.join(args.faces, "%s.png" % t))
+        boxes = {t: list(card_face(t, 0)[2]) for t in TOKENS}
+        with open(os.path.join(args.faces, "faces.json"), "w") as fh:
+            json.dump({"size": [CW, CH], "index_box_top_left": boxes,
+                       "note": "the bottom-right index is the top-left one rotated 180 degrees"}, fh, indent=1)
+        print("wrote %d faces to %s" % (len(TOKENS), args.faces))
+    for kind, spec in (("hand", args.hand), ("deck", args.deck)):
+        if not spec:
+            continue
+        toks = spec.split("/")
+        for t in toks:
+            if t not in POINTS:
+                raise SystemExit("unknown card token %r" % t)
+        img, boxes, labels = render_scene(args.seed, kind, toks, (640, 480), allow_flip=False)
+        p = os.path.join(args.out, "%s-%s.jpg" % (kind, "-".join(toks)))
+        img.save(p, quality=92)
+        with open(p[:-4] + ".json", "w") as fh:
+            json.dump({"cards": toks, "boxes": boxes, "labels": [LABELS[l] for l in labels]}, fh)
+        if args.boxes:
+            draw_boxes(img, boxes, labels).save(p[:-4] + "-boxes.png")
+        print(p, len(boxes), "boxes")
+    if args.samples:
+        os.makedirs(args.samples, exist_ok=True)
+        for i in range(args.n):
+            img, boxes, labels = render_scene(args.seed + i)
+            draw_boxes(img, boxes, labels).save(os.path.join(args.samples, "sample-%03d.png" % i))
+
+
+if __name__ == "__main__":
+    main()

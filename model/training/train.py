@@ -1,0 +1,211 @@
+"""Train the card-corner Faster R-CNN on synthetic photos, with a wall-clock budget.
+
+  /usr/bin/python3 model/training/train.py --minutes 100 --out model/runs/cpu1
+  /usr/bin/python3 model/training/train.py --minutes 100 --out model/runs/cpu1 --resume
+  /usr/bin/python3 model/training/train.py --eval-only model/runs/cpu1/last.pt
+
+The learning rate follows warmup + cosine over the time budget (elapsed training
+seconds / --minutes), so a resumed run continues the same schedule.
+Checkpoints (model, optimizer, images seen, elapsed seconds) go to OUT/last.pt every
+--ckpt-minutes and OUT/final.pt at the end; the log is printed to stdout.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dataset  # noqa: E402
+from model import build_model, count_params  # noqa: E402
+
+
+def box_iou(a, b):
+    from torchvision.ops import box_iou as iou
+    return iou(a, b)
+
+
+@torch.no_grad()
+def evaluate(model, device, n=200, score_thr=0.5, log=print):
+    """mAP@0.5 (VOC-style, all-point) over classes present, and the fraction of photos
+    whose every corner is read right (each ground-truth box matched by a same-label
+    detection with IoU>=0.5 and score>=score_thr, and no other detection above score_thr)."""
+    model.eval()
+    ds = dataset.heldout(n)
+    per_class = {}  # label -> list of (score, tp)
+    npos = {}
+    photos_ok = 0
+    t0 = time.time()
+    for i in range(len(ds)):
+        img, tgt = ds[i]
+        out = model([img.to(device)])[0]
+        pb, pl, ps = out["boxes"].cpu(), out["labels"].cpu(), out["scores"].cpu()
+        gb, gl = tgt["boxes"], tgt["labels"]
+        for l in gl.tolist():
+            npos[l] = npos.get(l, 0) + 1
+        used = torch.zeros(len(gb), dtype=torch.bool)
+        ious = box_iou(pb, gb) if len(pb) and len(gb) else torch.zeros(len(pb), len(gb))
+        extra = 0
+        for k in torch.argsort(ps, descending=True).tolist():
+            lab = int(pl[k])
+            tp = 0
+            if len(gb):
+                cand = (gl == lab) & ~used
+                if cand.any():
+                    io = ious[k].clone()
+                    io[~cand] = -1
+                    j = int(io.argmax())
+                    if io[j] >= 0.5:
+                        used[j] = True
+                        tp = 1
+            per_class.setdefault(lab, []).append((float(ps[k]), tp))
+            if not tp and ps[k] >= score_thr:
+                extra += 1
+        matched_conf = all(used.tolist())
+        # recheck that the matched detections are confident ones
+        if matched_conf and len(gb):
+            keep = ps >= score_thr
+            sub_b, sub_l = pb[keep], pl[keep]
+            ok = len(sub_b) == len(gb)
+            if ok:
+                io = box_iou(gb, sub_b)
+                for j in range(len(gb)):
+                    m = (sub_l == gl[j])
+                    if not m.any() or io[j][m].max() < 0.5:
+                        ok = False
+                        break
+            matched_conf = ok
+        if matched_conf and extra == 0:
+            photos_ok += 1
+    aps = []
+    for lab, n_pos in npos.items():
+        dets = sorted(per_class.get(lab, []), key=lambda x: -x[0])
+        tp = torch.tensor([d[1] for d in dets], dtype=torch.float32)
+        if len(tp) == 0:
+            aps.append(0.0)
+            continue
+        ctp = torch.cumsum(tp, 0)
+        cfp = torch.cumsum(1 - tp, 0)
+        rec = ctp / n_pos
+        prec = ctp / torch.clamp(ctp + cfp, min=1)
+        mrec = torch.cat([torch.tensor([0.0]), rec, torch.tensor([1.0])])
+        mpre = torch.cat([torch.tensor([0.0]), prec, torch.tensor([0.0])])
+        for k in range(len(mpre) - 2, -1, -1):
+            mpre[k] = max(mpre[k], mpre[k + 1])
+        idx = torch.nonzero(mrec[1:] != mrec[:-1]).flatten()
+        aps.append(float(((mrec[idx + 1] - mrec[idx]) * mpre[idx + 1]).sum()))
+    res = {"mAP50": sum(aps) / max(1, len(aps)), "photos_all_right": photos_ok / len(ds),
+           "n_photos": len(ds), "n_boxes": sum(npos.values()), "eval_seconds": time.time() - t0}
+    log("EVAL " + json.dumps(res))
+    model.train()
+    return res
+
+
+def lr_at(progress, it, base_lr, warmup_iters):
+    w = min(1.0, (it + 1) / warmup_iters)
+    return base_lr * w * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="model/runs/default")
+    ap.add_argument("--minutes", type=float, default=100.0, help="training time budget")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (torch 2.x GPU machines)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=1, help="DataLoader workers rendering photos")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--wd", type=float, default=1e-4)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--width", type=int, default=96)
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--eval-n", type=int, default=200)
+    ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    ap.add_argument("--eval-only", help="evaluate this checkpoint and exit")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    if args.eval_only:
+        ck = dataset.load_checkpoint(args.eval_only)
+        model = build_model(dataset.NUM_CLASSES, width=ck.get("width", args.width)).to(device)
+        model.load_state_dict(ck["model"])
+        evaluate(model, device, args.eval_n)
+        return
+
+    model = build_model(dataset.NUM_CLASSES, width=args.width).to(device)
+    print("params", count_params(model), flush=True)
+
+    os.makedirs(args.out, exist_ok=True)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.wd)
+    seen, it, elapsed = 0, 0, 0.0
+    ckpt_path = os.path.join(args.out, "last.pt")
+    if args.resume and os.path.exists(ckpt_path):
+        ck = dataset.load_checkpoint(ckpt_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        seen, it, elapsed = ck["seen"], ck["iter"], ck["elapsed"]
+        print("resumed from %s: iter %d, %d images, %.1f min" % (ckpt_path, it, seen, elapsed / 60), flush=True)
+
+    def save(path):
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "seen": seen, "iter": it,
+                    "elapsed": elapsed, "args": vars(args), "width": args.width}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    ds = dataset.SkipDataset(dataset.SyntheticCards(), seen)
+    dl_kw = dict(persistent_workers=True, prefetch_factor=2) if args.workers > 0 else {}
+    dl = torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
+                                     collate_fn=dataset.collate, **dl_kw)
+    budget = args.minutes * 60
+    model.train()
+    t_last = time.time()
+    t_ckpt = time.time()
+    run_loss, run_n = {}, 0
+    t_log = time.time()
+    for images, targets in dl:
+        if elapsed >= budget:
+            break
+        images = [im.to(device) for im in images]
+        targets = [{k: v.to(device) for k, v in t.items()} for t in targets]
+        lr = lr_at(elapsed / budget, it, args.lr, args.warmup)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        losses = model(images, targets)
+        loss = sum(losses.values())
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 10.0)
+        opt.step()
+        it += 1
+        seen += len(images)
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        for k, v in losses.items():
+            run_loss[k] = run_loss.get(k, 0.0) + float(v)
+        run_n += 1
+        if it % 20 == 0:
+            dt = (now - t_log) / run_n
+            print("it %d seen %d min %.1f lr %.2e s/it %.2f loss %.3f %s" % (
+                it, seen, elapsed / 60, lr, dt, sum(run_loss.values()) / run_n,
+                " ".join("%s %.3f" % (k.replace("loss_", ""), v / run_n) for k, v in run_loss.items())),
+                flush=True)
+            run_loss, run_n, t_log = {}, 0, time.time()
+        if now - t_ckpt > args.ckpt_minutes * 60:
+            save(ckpt_path)
+            t_ckpt = time.time()
+            t_last = time.time()  # do not count checkpoint time
+    save(ckpt_path)
+    save(os.path.join(args.out, "final.pt"))
+    print("done: iter %d, %d images, %.1f min" % (it, seen, elapsed / 60), flush=True)
+    res = evaluate(model, device, args.eval_n)
+    with open(os.path.join(args.out, "metrics.json"), "w") as fh:
+        json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60), fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

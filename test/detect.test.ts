@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { readPhoto } from '../api/src/vision/detect.js';
+import { scorePhoto, summarizeScores } from '../api/src/vision/evaluate.js';
+import { decodeForModel, ImageDecodeError } from '../api/src/vision/image.js';
+import { LABELS_PATH, realPhotos } from './support/photos.js';
+
+const photos = realPhotos();
+/**
+ * Cards of the 18 in ../shared/real-photos that the committed model must keep
+ * reading right (measured when it was trained: see model/README.md). A model
+ * that reads fewer is a regression; the aim, all 18, is tracked by the todo
+ * tests below until a model reaches it.
+ */
+const REAL_CARDS_FLOOR = Number(process.env.QUIDDLER_REAL_CARDS_FLOOR ?? 5);
+const AIM = 'the CPU-trained model does not yet read every real card (model/README.md)';
+
+const tokens = async (bytes: Buffer, n?: number) => (await readPhoto(bytes, n)).cards.map((c) => c.token);
+
+for (const photo of photos) {
+  test(`the real model reads ${photo.name}: ${photo.cards.join('/')}`, { todo: AIM }, async () => {
+    assert.deepEqual(await tokens(photo.bytes, photo.cards.length), photo.cards);
+  });
+
+  test(`${photo.name}: as many cards as the hint, boxes inside the photo, scores in 0..1`, async () => {
+    const reading = await readPhoto(photo.bytes, photo.cards.length);
+    assert.ok(reading.cards.length <= photo.cards.length);
+    for (const card of reading.cards) {
+      const [x1, y1, x2, y2] = card.box;
+      assert.ok(0 <= x1 && x1 < x2 && x2 <= reading.width && 0 <= y1 && y1 < y2 && y2 <= reading.height, 'box inside the photo');
+      assert.ok(card.score > 0 && card.score <= 1);
+    }
+  });
+}
+
+test(`the model reads at least ${REAL_CARDS_FLOOR} of the 18 real cards right`, async () => {
+  const scores = [];
+  for (const photo of photos) scores.push(scorePhoto(photo.name, photo.cards, await tokens(photo.bytes, photo.cards.length)));
+  const { correct, cards } = summarizeScores(scores);
+  assert.equal(cards, 18);
+  assert.ok(correct >= REAL_CARDS_FLOOR, `${correct}/18 right: ${scores.map((s) => `${s.photo} ${s.read.join('/')}`).join(', ')}`);
+});
+
+test('readings do not depend on the file format, alpha or an EXIF rotation', async () => {
+  const photo = photos.find((p) => p.name === 'hand-5.jpg')!;
+  // The same pixels in other containers must read the same.
+  const pixels = await sharp(photo.bytes).raw().toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels } } as const;
+  const original = await tokens(await sharp(pixels.data, raw).png().toBuffer(), 5);
+  const variants = {
+    webp: await sharp(pixels.data, raw).webp({ lossless: true }).toBuffer(),
+    opaqueAlpha: await sharp(pixels.data, raw).ensureAlpha(1).png().toBuffer(),
+    tiff: await sharp(pixels.data, raw).tiff({ compression: 'lzw' }).toBuffer(),
+    // Pixels stored turned 90° clockwise, EXIF orientation 8 says "turn me back".
+    exif: await sharp(await sharp(pixels.data, raw).rotate(90).png().toBuffer()).withMetadata({ orientation: 8 }).png().toBuffer(),
+  };
+  for (const [name, bytes] of Object.entries(variants)) assert.deepEqual(await tokens(bytes, 5), original, name);
+  const turned = await readPhoto(variants.exif, 5);
+  assert.deepEqual([turned.width, turned.height], [pixels.info.width, pixels.info.height], 'boxes are in the upright photo');
+  // Lossy or resized copies still give a full reading.
+  for (const bytes of [await sharp(photo.bytes).greyscale().jpeg().toBuffer(), await sharp(photo.bytes).resize(1920).jpeg().toBuffer()]) {
+    assert.equal((await tokens(bytes, 5)).length, 5);
+  }
+});
+
+test('non-images and huge images are refused clearly', async () => {
+  await assert.rejects(decodeForModel(Buffer.from('hello, not a photo')), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
+  const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#777' } }).png().toBuffer();
+  await assert.rejects(decodeForModel(huge), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
+});
+
+test('quiddler read --eval prints each photo against its labels and the accuracy', async () => {
+  const cli = fileURLToPath(new URL('../dist/api/src/cli.js', import.meta.url));
+  const run = spawnSync(process.execPath, [cli, 'read', '--eval', LABELS_PATH, '--json'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.photos.length, 5);
+  let correct = 0;
+  for (const photo of photos) {
+    const row = report.photos.find((p: { photo: string }) => p.photo === photo.name);
+    assert.deepEqual(row.read, await tokens(photo.bytes, photo.cards.length), photo.name);
+    assert.deepEqual(row.truth, photo.cards);
+    correct += row.correct;
+  }
+  assert.deepEqual([report.summary.correct, report.summary.cards], [correct, 18]);
+  const text = spawnSync(process.execPath, [cli, 'read', '--eval', LABELS_PATH], { encoding: 'utf8' });
+  assert.match(text.stdout, new RegExp(`^${correct}/18 cards right`, 'm'));
+});
+
+test('quiddler read with bad input exits non-zero with a message', () => {
+  const cli = fileURLToPath(new URL('../dist/api/src/cli.js', import.meta.url));
+  for (const [args, message] of [
+    [['read', '/nonexistent.jpg'], /ENOENT/],
+    [['read', LABELS_PATH], /not a supported image/],
+    [['read', LABELS_PATH, '--cards', '11'], /--cards must be an integer from 1 to 10/],
+    [['read'], /exactly one PHOTO/],
+  ] as const) {
+    const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+});

@@ -1,0 +1,313 @@
+/**
+ * The web page in a real browser (Debian's Chromium via playwright-core) against
+ * the real server: the hand from a fake camera that shows hand-5.jpg, the
+ * discard by file upload (deck-1.jpg), corrections, the play, the random demo,
+ * a phone-width layout. Screenshots go to test-results/ (git-ignored).
+ *
+ * Needs /usr/bin/chromium (npm test installs it) and the card model (model/quiddler.onnx
+ * or QUIDDLER_MODEL). Tests named "[model]" check what the detector reads.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { CHROMIUM, ensureWebBuilt, launchChromium, pictureDifference, writeY4m } from './support/browser.js';
+import { PHOTO_DIR } from './support/photos.js';
+import { spawnServer, type ServerProcess } from './support/server.js';
+
+const HAND = join(PHOTO_DIR, 'hand-5.jpg');
+const DECK = join(PHOTO_DIR, 'deck-1.jpg');
+const HAND_CARDS = ['k', 'cl', 'er', 'w', 'a'];
+const DECK_CARD = 'a';
+const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+const LONG = 90_000; // the detector on a busy CPU can be slow
+
+
+let tmp: string;
+let server: ServerProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let frameSize: { width: number; height: number };
+const consoleErrors: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: npm test installs it (scripts/ensure-chromium.sh)`);
+  await ensureWebBuilt();
+  tmp = await mkdtemp(join(tmpdir(), 'quiddler-e2e-'));
+  await mkdir(RESULTS, { recursive: true });
+  frameSize = await writeY4m(HAND, join(tmp, 'hand-5.y4m'));
+  server = await spawnServer();
+  browser = await launchChromium(join(tmp, 'hand-5.y4m'));
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(LONG);
+  context.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`);
+  });
+  context.on('weberror', (error) => consoleErrors.push(`uncaught: ${error.error().message}`));
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+const shot = (p: Page, name: string) => p.screenshot({ path: join(RESULTS, `e2e-${name}.png`), fullPage: true });
+
+async function chips(p: Page, kind: 'hand' | 'deck'): Promise<string[]> {
+  return p.locator(`[data-testid=${kind}-chips] [data-token]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-token')!));
+}
+
+/** Waits for a photo to be read (or to fail), returning the status. */
+async function photoRead(p: Page, kind: 'hand' | 'deck'): Promise<string> {
+  const panel = p.locator(`[data-testid=${kind}-panel]`);
+  await p.waitForFunction((el) => ['done', 'error'].includes(el!.getAttribute('data-status')!), await panel.elementHandle());
+  return (await panel.getAttribute('data-status'))!;
+}
+
+/** Waits for the play to settle and returns the score shown. */
+async function shownPlay(p: Page): Promise<{ score: number; summary: string }> {
+  await p.locator('[data-testid=result][data-status=done] [data-testid=play-score]').waitFor();
+  return {
+    score: Number(await p.locator('[data-testid=play-score]').textContent()),
+    summary: (await p.locator('[data-testid=play-summary]').textContent())!.trim(),
+  };
+}
+
+async function apiGame(hand: string[], deck: string) {
+  const response = await fetch(`${server.url}/api/game`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ hand: hand.join('/'), deck }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()) as { score: number; summary: string; action: string };
+}
+
+/** Makes the chips of a photo read `tokens` by tapping them, as a player would. */
+async function correct(p: Page, kind: 'hand' | 'deck', tokens: string[]): Promise<void> {
+  const chip = (i: number) => p.locator(`[data-testid=${kind}-chips] [data-token]`).nth(i);
+  for (const [i, token] of tokens.entries()) {
+    const now = await chips(p, kind);
+    if (now[i] === token) continue;
+    if (i < now.length) await chip(i).click();
+    else await p.locator(`[data-testid=${kind}-chips] [data-testid=add-card]`).click();
+    await p.locator(`dialog[open] [data-pick="${token}"]`).click();
+    await p.locator('dialog[open]').waitFor({ state: 'hidden' });
+  }
+  while ((await chips(p, kind)).length > tokens.length) {
+    await chip(tokens.length).click();
+    await p.locator('dialog[open] [data-testid=picker-remove]').click();
+  }
+  assert.deepEqual(await chips(p, kind), tokens);
+}
+
+test('the card count is remembered between visits', async () => {
+  await page.goto(server.url);
+  await page.selectOption('[data-testid=n-cards]', '7');
+  await page.reload();
+  assert.equal(await page.inputValue('[data-testid=n-cards]'), '7');
+  await page.selectOption('[data-testid=n-cards]', '5');
+});
+
+test('the hand is captured from the camera, which shows hand-5.jpg', { timeout: LONG * 2 }, async () => {
+  await page.click('[data-testid=camera-open]');
+  await page.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid=camera-video]');
+    return !!video && video.readyState >= 2 && video.videoWidth > 0;
+  });
+  const size = await page.$eval('[data-testid=camera-video]', (v) => [(v as HTMLVideoElement).videoWidth, (v as HTMLVideoElement).videoHeight]);
+  assert.deepEqual(size, [frameSize.width, frameSize.height], 'the camera delivers the photo at its own size');
+  await page.click('[data-testid=capture-hand]');
+  const src = await page.locator('[data-testid=hand-photo]').getAttribute('src');
+  assert.match(src!, /^data:image\/jpeg;base64,/);
+  const captured = Buffer.from(src!.split(',')[1]!, 'base64');
+  const difference = await pictureDifference(captured, await readFile(HAND));
+  assert.ok(difference < 12, `the captured frame looks like hand-5.jpg (mean grey difference ${difference.toFixed(1)})`);
+  assert.equal(await photoRead(page, 'hand'), 'done', 'the hand photo was read without an error');
+});
+
+test('the discard is given as a file', { timeout: LONG * 2 }, async () => {
+  await page.setInputFiles('[data-testid=deck-file]', DECK);
+  assert.equal(await photoRead(page, 'deck'), 'done', 'the deck photo was read without an error');
+  await page.locator('[data-testid=deck-photo]').waitFor();
+  await shot(page, '1-read');
+});
+
+test('the boxes are drawn over the photos and can be hidden', async () => {
+  const boxes = await page.locator('[data-testid=hand-boxes] rect').count();
+  const read = (await chips(page, 'hand')).length;
+  assert.equal(boxes, read, 'one box per card read');
+  await page.uncheck('[data-testid=show-boxes]');
+  assert.equal(await page.locator('[data-testid=hand-boxes]').count(), 0);
+  await page.check('[data-testid=show-boxes]');
+  assert.equal(await page.locator('[data-testid=hand-boxes]').count(), 1);
+});
+
+test('the chips show what /api/cards reads in the captured frame and the uploaded file', async () => {
+  const captured = (await page.locator('[data-testid=hand-photo]').getAttribute('src'))!;
+  const api = await fetch(`${server.url}/api/cards`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ hand: captured, deck: (await readFile(DECK)).toString('base64'), n_cards: 5, images: false }),
+  }).then((r) => r.json());
+  assert.deepEqual(await chips(page, 'hand'), api.hand.tokens);
+  assert.deepEqual(await chips(page, 'deck'), api.deck.tokens);
+  assert.equal(await page.locator('[data-testid=hand-chips] [data-token]').count(), 5, 'the hint of 5 cards gives 5 chips');
+});
+
+const AIM = 'the CPU-trained model does not yet read every real card (model/README.md)';
+
+test('[model] the hand chips read K CL ER W A', { todo: AIM }, async () => {
+  assert.deepEqual(await chips(page, 'hand'), HAND_CARDS);
+});
+
+test('[model] the discard chip reads A', { todo: AIM }, async () => {
+  assert.deepEqual(await chips(page, 'deck'), [DECK_CARD]);
+});
+
+test('the play for the cards read matches /api/game', { timeout: LONG }, async () => {
+  const hand = await chips(page, 'hand');
+  const deck = await chips(page, 'deck');
+  assert.ok(hand.length > 0 && deck.length === 1, `cards read: hand ${hand.join('/') || 'none'}, deck ${deck.join('/') || 'none'}`);
+  const expected = await apiGame(hand, deck[0]!);
+  assert.equal((await shownPlay(page)).score, expected.score);
+});
+
+test('cards corrected by tapping the chips give the same play as /api/game', { timeout: LONG * 2 }, async () => {
+  await correct(page, 'hand', HAND_CARDS);
+  await correct(page, 'deck', [DECK_CARD]);
+  const expected = await apiGame(HAND_CARDS, DECK_CARD);
+  const shown = await shownPlay(page);
+  assert.equal(shown.score, expected.score);
+  assert.equal(shown.summary, expected.summary);
+  const words = await page.locator('[data-testid=play] > .play-words .word-link').evaluateAll((els) =>
+    els.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]),
+  );
+  assert.ok(words.length > 0, 'the words are shown');
+  for (const [text, href, target, rel] of words) {
+    assert.equal(href, `https://www.collinsdictionary.com/dictionary/english/${text!.toLowerCase()}`);
+    assert.equal(target, '_blank');
+    assert.equal(rel, 'noopener');
+  }
+  await shot(page, '2-play');
+});
+
+test('correcting one chip recomputes the play', { timeout: LONG }, async () => {
+  const before = await apiGame(HAND_CARDS, DECK_CARD);
+  let changed: string[] | undefined;
+  let expected: Awaited<ReturnType<typeof apiGame>> | undefined;
+  for (const replacement of ['e', 's', 'o', 't']) {
+    const hand = [...HAND_CARDS.slice(0, 3), replacement, HAND_CARDS[4]!]; // W becomes another card
+    expected = await apiGame(hand, DECK_CARD);
+    if (expected.score !== before.score) {
+      changed = hand;
+      break;
+    }
+  }
+  assert.ok(changed && expected);
+  await correct(page, 'hand', changed);
+  assert.equal(await page.locator('[data-testid=hand-chips] [data-token]').nth(3).locator('.chip-score').textContent(), 'edited');
+  await page.waitForFunction((score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score), expected.score);
+  const shown = await shownPlay(page);
+  assert.equal(shown.score, expected.score);
+  assert.notEqual(shown.score, before.score);
+});
+
+test('a chip and the card picker work from the keyboard', async () => {
+  const first = page.locator('[data-testid=hand-chips] [data-token]').first();
+  const token = await first.getAttribute('data-token');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-pick')), token, 'the picker opens on the current card');
+  await page.screenshot({ path: join(RESULTS, 'e2e-5-picker.png') });
+  await page.keyboard.press('Escape');
+  await page.locator('dialog[open]').waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-token')), token, 'focus returns to the chip');
+  assert.equal((await chips(page, 'hand'))[0], token, 'Escape changes nothing');
+});
+
+test('Random deals cards, draws them as photos, reads them and shows a play', { timeout: LONG * 2 }, async () => {
+  await page.click('[data-testid=random]');
+  await page.locator('[data-testid=random]:not([disabled])').waitFor();
+  const note = page.locator('[data-testid=dealt]');
+  const dealtHand = (await note.getAttribute('data-hand'))!.split('/');
+  const dealtDeck = (await note.getAttribute('data-deck'))!;
+  assert.equal(dealtHand.length, 5, 'a hand of the chosen size');
+  for (const kind of ['hand', 'deck'] as const) {
+    const src = (await page.locator(`[data-testid=${kind}-photo]`).getAttribute('src'))!;
+    assert.match(src, /^data:image\/jpeg;base64,/);
+    const photo = Buffer.from(src.split(',')[1]!, 'base64');
+    assert.deepEqual(await sharp(photo).metadata().then((m) => [m.width, m.height]), [640, 480]);
+    await writeFile(join(RESULTS, `e2e-random-${kind}.jpg`), photo); // to try on a detector by hand
+    assert.equal(await photoRead(page, kind), 'done');
+  }
+  const hand = await chips(page, 'hand');
+  const deck = await chips(page, 'deck');
+  assert.ok(hand.length > 0 && deck.length === 1);
+  assert.equal((await shownPlay(page)).score, (await apiGame(hand, deck[0]!)).score);
+  await shot(page, '3-random');
+  // what the detector made of the deal, for the record (the play above is for whatever it read)
+  console.log(`random deal ${dealtHand.join('/')} + ${dealtDeck}, chips ${hand.join('/')} + ${deck.join('/')}: ${(await note.textContent())!.replace(/\s+/g, ' ').trim()}`);
+  if (hand.join('/') !== dealtHand.join('/') || deck[0] !== dealtDeck) {
+    await page.click('[data-testid=use-dealt]');
+    assert.deepEqual(await chips(page, 'hand'), dealtHand);
+    const expected = await apiGame(dealtHand, dealtDeck);
+    await page.waitForFunction((score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score), expected.score);
+  }
+});
+
+test('the page fits a 360 px wide phone', { timeout: LONG * 2 }, async () => {
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 360, height: 780 });
+  await phone.goto(server.url);
+  await phone.click('[data-testid=random]');
+  await shownPlay(phone);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling (page is ${width} px wide)`);
+  await shot(phone, '4-phone-360');
+  await phone.close();
+});
+
+test('a refused camera is explained, and a photo can still be chosen', { timeout: LONG }, async () => {
+  const refused = await context.newPage();
+  await refused.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await refused.goto(server.url);
+  await refused.click('[data-testid=camera-open]');
+  assert.match((await refused.locator('[data-testid=camera-error]').textContent())!, /permission was refused.*choose, drop or paste a photo/is);
+  await refused.setInputFiles('[data-testid=deck-file]', DECK);
+  assert.equal(await photoRead(refused, 'deck'), 'done');
+  await refused.close();
+});
+
+test('an API error is shown with its message and a retry button', { timeout: LONG }, async () => {
+  const errorsBefore = consoleErrors.length;
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await correct(p, 'deck', ['q']);
+  await correct(p, 'hand', ['q', 'q']); // three Qs: the deck has two
+  const box = p.locator('[data-testid=game-error]');
+  await box.waitFor();
+  assert.match((await box.textContent())!, /deck has only 2/, 'the API message about too many copies');
+  assert.equal(await box.locator('button').textContent(), 'Try again');
+  await correct(p, 'hand', ['q', 'u']);
+  await shownPlay(p);
+  await p.close();
+  // the browser itself logs the 400 answer; that one was expected
+  const during = consoleErrors.splice(errorsBefore);
+  consoleErrors.push(...during.filter((line) => !/status of 400/.test(line)));
+});
+
+test('no errors in the browser console', () => {
+  assert.deepEqual(consoleErrors, []);
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { readPhoto } from '../api/src/vision/detect.js';
+import { realPhotos } from './support/photos.js';
+import { spawnServer, type ServerProcess } from './support/server.js';
+
+const photos = realPhotos();
+const hand5 = photos.find((p) => p.name === 'hand-5.jpg')!;
+const deck1 = photos.find((p) => p.name === 'deck-1.jpg')!;
+
+let server: ServerProcess;
+let imageHost: Server; // a local web server holding a photo, for the URL input
+let imageUrl: string;
+
+before(async () => {
+  server = await spawnServer();
+  imageHost = createServer((req, res) => {
+    if (req.url === '/hand-5.jpg') res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(hand5.bytes);
+    else if (req.url === '/slow.jpg') setTimeout(() => res.writeHead(200).end(hand5.bytes), 8000);
+    else if (req.url === '/redirect') res.writeHead(302, { Location: '/hand-5.jpg' }).end();
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => imageHost.listen(0, '127.0.0.1', resolve));
+  imageUrl = `http://127.0.0.1:${(imageHost.address() as AddressInfo).port}`;
+});
+after(async () => {
+  await server?.stop();
+  imageHost?.closeAllConnections();
+  imageHost?.close();
+});
+
+async function postJson(path: string, body: unknown, base = server.url) {
+  const response = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const count = (p: { kind: string; cards: string[] }) => (p.kind === 'hand' ? p.cards.length : undefined);
+/** What the detection core reads in a photo, called directly: every HTTP path must give the same. */
+const coreReading = async (p: (typeof photos)[number]) => (await readPhoto(p.bytes, p.kind === 'deck' ? 1 : p.cards.length)).cards.map((c) => c.token);
+const AIM = 'the CPU-trained model does not yet read every real card (model/README.md)';
+
+for (const photo of photos) {
+  test(`${photo.name} through /api/cards reads ${photo.cards.join('/')}`, { todo: AIM }, async () => {
+    const { body } = await postJson('/api/cards', { [photo.kind]: photo.bytes.toString('base64'), n_cards: count(photo), images: false });
+    assert.deepEqual(body[photo.kind].tokens, photo.cards);
+  });
+
+  test(`${photo.name} reads the same as base64, data URL, multipart and raw body as in the core`, async () => {
+    const expected = await coreReading(photo);
+    assert.ok(expected.length <= photo.cards.length, 'never more cards than hinted');
+    const base64 = photo.bytes.toString('base64');
+    const asJson = await postJson('/api/cards', { [photo.kind]: base64, n_cards: count(photo), images: false });
+    const asDataUrl = await postJson('/api/cards', { [photo.kind]: `data:image/jpeg;base64,${base64}`, n_cards: count(photo) });
+    const form = new FormData();
+    form.set(photo.kind, new Blob([new Uint8Array(photo.bytes)], { type: 'image/jpeg' }), photo.name);
+    if (count(photo)) form.set('n_cards', String(count(photo)));
+    const multipart = await fetch(`${server.url}/api/cards`, { method: 'POST', body: form });
+    const query = photo.kind === 'deck' ? '?photo=deck' : `?n_cards=${photo.cards.length}`;
+    const raw = await fetch(`${server.url}/api/cards${query}`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(photo.bytes) });
+    const answers = [asJson, asDataUrl, { status: multipart.status, body: await multipart.json() }, { status: raw.status, body: await raw.json() }];
+    for (const [i, answer] of answers.entries()) {
+      assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 300));
+      assert.equal(answer.body[photo.kind].cards, expected.join('/'), `variant ${i}`);
+      assert.deepEqual(answer.body[photo.kind].tokens, expected);
+    }
+    assert.equal(asJson.body[photo.kind].image, undefined, 'images: false leaves the picture out');
+    assert.match(asDataUrl.body[photo.kind].image, /^data:image\/jpeg;base64,/);
+  });
+}
+
+test('the answer carries boxes, scores, the model and a marked-up photo', async () => {
+  const { status, body } = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), deck: deck1.bytes.toString('base64'), n_cards: 5 });
+  assert.equal(status, 200);
+  assert.equal(body.deck.tokens.length, 1);
+  assert.equal(body.hand.details.length, 5);
+  for (const card of body.hand.details) {
+    assert.ok(card.score > 0 && card.score <= 1);
+    assert.equal(card.box.length, 4);
+  }
+  assert.match(body.model.name, /quiddler\.onnx/);
+  assert.match(body.model.version, /^[0-9a-f]{12}$/);
+  assert.ok(body.timing_ms >= 0);
+  const marked = Buffer.from(body.hand.image.split(',')[1], 'base64');
+  const meta = await sharp(marked).metadata();
+  assert.equal(meta.format, 'jpeg');
+  assert.ok(Math.abs(meta.width! / meta.height! - body.hand.width / body.hand.height) < 0.01, 'same shape as the photo');
+});
+
+test('GET /api/model says what is serving', async () => {
+  const response = await fetch(`${server.url}/api/model`);
+  const body = await response.json();
+  assert.equal(response.status, 200);
+  assert.equal(body.classes.length, 63);
+  assert.equal(body.cards.length, 31);
+  assert.equal(body.input.long_side, 640);
+});
+
+test('POST /api/play reads both photos and returns the best play', async () => {
+  const { status, body } = await postJson('/api/play', { hand: hand5.bytes.toString('base64'), deck: deck1.bytes.toString('base64'), n_cards: 5 });
+  assert.equal(status, 200, JSON.stringify(body).slice(0, 300));
+  const hand = (await coreReading(hand5)).join('/');
+  const deck = (await coreReading(deck1)).join('/');
+  assert.deepEqual([body.hand.cards, body.deck.cards], [hand, deck]);
+  assert.deepEqual([body.play.hand, body.play.deck], [hand, deck]);
+  const viaGame = await fetch(`${server.url}/api/game?hand=${hand}&deck=${deck}`).then((r) => r.json());
+  assert.deepEqual(body.play, viaGame);
+});
+
+test('an image URL is fetched when its host is allowed', async () => {
+  const allowed = await spawnServer({ QUIDDLER_URL_ALLOW_HOSTS: '127.0.0.1' });
+  try {
+    const expected = (await coreReading(hand5)).join('/');
+    const direct = await postJson('/api/cards', { hand: `${imageUrl}/hand-5.jpg`, n_cards: 5, images: false }, allowed.url);
+    assert.equal(direct.body.hand?.cards, expected, JSON.stringify(direct.body));
+    const redirected = await postJson('/api/cards', { hand: `${imageUrl}/redirect`, n_cards: 5, images: false }, allowed.url);
+    assert.equal(redirected.body.hand?.cards, expected);
+    const missing = await postJson('/api/cards', { hand: `${imageUrl}/nothing.jpg` }, allowed.url);
+    assert.deepEqual([missing.status, missing.body.error.code], [400, 'url_fetch_failed']);
+    const started = Date.now();
+    const slow = await postJson('/api/cards', { hand: `${imageUrl}/slow.jpg` }, allowed.url);
+    assert.deepEqual([slow.status, slow.body.error.code], [400, 'url_timeout']);
+    assert.ok(Date.now() - started < 7000, 'gives up after about 5 s');
+  } finally {
+    await allowed.stop();
+  }
+});
+
+test('URLs to loopback, private, link-local and metadata addresses are refused by default', async () => {
+  for (const url of [`${imageUrl}/hand-5.jpg`, 'http://localhost:1/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/x.jpg', 'http://[::1]/x.jpg']) {
+    const { status, body } = await postJson('/api/cards', { hand: url });
+    assert.deepEqual([status, body.error.code], [403, 'url_forbidden'], url);
+  }
+  const ftp = await postJson('/api/cards', { hand: 'ftp://example.com/x.jpg' });
+  assert.deepEqual([ftp.status, ftp.body.error.code], [400, 'invalid_url']);
+});
+
+test('every class of bad input gets its status and a JSON message', async () => {
+  const notImage = Buffer.from('just some text, certainly not a photo').toString('base64');
+  const tooBig = Buffer.alloc(11 * 1024 * 1024, 7).toString('base64');
+  const hugePng = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#888' } }).png().toBuffer();
+  const cases: [string, unknown, number, string][] = [
+    ['malformed JSON', '{"hand": ', 400, 'invalid_json'],
+    ['no images', {}, 400, 'missing_image'],
+    ['empty body', '', 400, 'missing_image'],
+    ['bad base64', { hand: 'this is not base64!!' }, 400, 'invalid_base64'],
+    ['not an image', { hand: notImage }, 415, 'unsupported_image'],
+    ['a text data URL', { hand: `data:text/plain;base64,${notImage}` }, 415, 'unsupported_image'],
+    ['over 10 MB', { hand: tooBig }, 413, 'image_too_large'],
+    ['over 40 megapixels', { hand: hugePng.toString('base64') }, 413, 'image_too_large'],
+    ['n_cards 0', { hand: hand5.bytes.toString('base64'), n_cards: 0 }, 400, 'invalid_n_cards'],
+    ['n_cards 11', { hand: hand5.bytes.toString('base64'), n_cards: 11 }, 400, 'invalid_n_cards'],
+    ['n_cards 2.5', { hand: hand5.bytes.toString('base64'), n_cards: 2.5 }, 400, 'invalid_n_cards'],
+    ['n_cards text', { hand: hand5.bytes.toString('base64'), n_cards: 'five' }, 400, 'invalid_n_cards'],
+    ['a number as image', { hand: 12 }, 400, 'invalid_image'],
+  ];
+  for (const [what, body, status, code] of cases) {
+    const answer = await postJson('/api/cards', body);
+    assert.deepEqual([answer.status, answer.body.error?.code], [status, code], what);
+    assert.equal(typeof answer.body.error.message, 'string');
+  }
+  const badForm = await fetch(`${server.url}/api/cards`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+    body: 'this is not a multipart body',
+  });
+  assert.equal(badForm.status, 400);
+  const rawText = await fetch(`${server.url}/api/cards`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: 'nope' });
+  assert.equal(rawText.status, 415);
+  const playOnePhoto = await postJson('/api/play', { hand: hand5.bytes.toString('base64') });
+  assert.deepEqual([playOnePhoto.status, playOnePhoto.body.error?.code], [400, 'missing_image']);
+});

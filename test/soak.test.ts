@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { coldStartMs, restartUnderLoad, soak } from './support/soak.js';
+
+test('200 concurrent mixed requests: no server errors, no wrong answers, memory flat', { timeout: 300_000 }, async () => {
+  const run = await soak({ requests: 400, concurrency: 200 });
+  assert.equal(run.serverErrors, 0);
+  assert.deepEqual(run.wrong, []);
+  assert.deepEqual(run.failures, []);
+  assert.equal(run.sent, 400);
+  assert.ok(run.alive, 'the slow and the vanishing clients did not hurt the server');
+  assert.ok(run.after <= run.before * 1.2, `memory ${run.before.toFixed(0)} → ${run.after.toFixed(0)} MB`);
+});
+
+test('SIGTERM mid-load: a clean exit, no 5xx, and a clean restart', { timeout: 120_000 }, async () => {
+  const { exitCode, during, after } = await restartUnderLoad(50);
+  assert.equal(exitCode, 0);
+  assert.equal(during.serverErrors, 0);
+  assert.deepEqual(during.wrong, []);
+  assert.deepEqual(after.wrong, []);
+  assert.ok(after.sent > 0);
+});
+
+test('a cold server answers its first /api/cards quickly', { timeout: 60_000 }, async () => {
+  const ms = await coldStartMs();
+  // The 2 s target is a benchmark figure (npm run soak); here only a gross regression fails.
+  assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
+});
