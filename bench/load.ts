@@ -8,14 +8,10 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { PHOTO_DIR } from '../test/support/photos.js';
 import { spawnServer, type ServerProcess } from '../test/support/server.js';
+import { memoryMb } from '../test/support/soak.js';
 import type { Row } from './stats.js';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
-
-function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024;
-}
 
 async function load(server: ServerProcess, name: string, connections: number, request: autocannon.Request, target?: { p50: number }): Promise<Row[]> {
   const before = memoryMb(server.child.pid!, 'VmRSS');

@@ -21,9 +21,10 @@ interface Case {
   check: (status: number, body: any) => boolean;
 }
 
-export function rssMb(pid: number): number {
+/** A process's resident memory now (VmRSS) or at its peak (VmHWM), in MB, from /proc. */
+export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024;
 }
 
 /** A POST of `body` as JSON, serialized once (not per request: a 15 MB body would stall the client). */
@@ -146,7 +147,7 @@ export async function soak(options: SoakOptions) {
     // pools, JIT); growth after that would be a leak.
     for (let round = 0; round < 2; round++) await hammer(server.url, cases, Math.min(options.requests, 400), options.concurrency);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const before = rssMb(server.child.pid!);
+    const before = memoryMb(server.child.pid!);
     const started = performance.now();
     const [load] = await Promise.all([
       hammer(server.url, cases, options.requests, options.concurrency),
@@ -156,7 +157,7 @@ export async function soak(options: SoakOptions) {
     ]);
     const seconds = (performance.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = rssMb(server.child.pid!);
+    const after = memoryMb(server.child.pid!);
     const alive = (await fetch(`${server.url}/api/game?hand=x/u&deck=z`)).status === 200;
     return { ...load, seconds, before, after, alive, medianMs: median(load.latencies) };
   } finally {
