@@ -4,14 +4,14 @@
  * Run: npm start (PORT, HOST and the settings in config.ts apply).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, PROJECT_ROOT, type Config } from './config.js';
 import { loadDictionary } from './game/dictionary.js';
 import { loadDetector } from './vision/model.js';
 import { functions } from './routes.js';
@@ -34,6 +34,19 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
 };
+
+/**
+ * The page gets the same headers Azure Static Web Apps adds (CSP,
+ * Permissions-Policy…), read from staticwebapp.config.json, so what works
+ * locally works deployed.
+ */
+const PAGE_HEADERS: Record<string, string> = (() => {
+  try {
+    return JSON.parse(readFileSync(join(PROJECT_ROOT, 'staticwebapp.config.json'), 'utf8')).globalHeaders ?? {};
+  } catch {
+    return {}; // the deploy package has no page to serve
+  }
+})();
 
 export interface RunningServer {
   url: string;
@@ -179,6 +192,7 @@ async function serveStatic(pathname: string, req: IncomingMessage, res: ServerRe
     return;
   }
   res.writeHead(200, {
+    ...PAGE_HEADERS,
     'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
     'Cache-Control': target.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
   });

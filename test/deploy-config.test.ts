@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const config = JSON.parse(readFileSync(root + 'staticwebapp.config.json', 'utf8'));
+const read = (path: string) => readFileSync(root + path, 'utf8');
+
+test('staticwebapp.config.json: Node API runtime, page fallback, security headers', () => {
+  assert.match(config.platform.apiRuntime, /^node:(20|22)$/);
+  assert.equal(config.navigationFallback.rewrite, '/index.html');
+  for (const excluded of ['/api/*', '/assets/*']) assert.ok(config.navigationFallback.exclude.includes(excluded), excluded);
+  const csp: string = config.globalHeaders['Content-Security-Policy'];
+  const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(name + ' ')) ?? '';
+  assert.match(directive('default-src'), /'self'/);
+  assert.match(directive('connect-src'), /'self'/, 'the page may call /api');
+  assert.match(directive('media-src'), /mediastream:|blob:/, 'the camera preview may play');
+  assert.match(directive('img-src'), /data:/, 'captured photos are data URLs');
+  assert.doesNotMatch(directive('script-src'), /unsafe-eval|unsafe-inline/);
+  assert.match(config.globalHeaders['Permissions-Policy'], /camera=\(self\)/);
+  // Only keys the Static Web Apps schema knows at the top level.
+  const known = ['$schema', 'routes', 'navigationFallback', 'responseOverrides', 'globalHeaders', 'mimeTypes', 'platform', 'networking', 'auth', 'forwardingGateway', 'trailingSlash'];
+  for (const key of Object.keys(config)) assert.ok(known.includes(key), `unknown key ${key}`);
+});
+
+test('the built page carries the config, as Static Web Apps reads it from the app folder', () => {
+  assert.ok(existsSync(root + 'web/dist/index.html'), 'npm test builds the page first');
+  assert.deepEqual(JSON.parse(read('web/dist/staticwebapp.config.json')), config);
+});
+
+test('the deploy workflow builds the Functions package and deploys page and API from this layout', () => {
+  const workflow = read('.github/workflows/azure-static-web-apps.yml');
+  assert.match(workflow, /uses: Azure\/static-web-apps-deploy@v1/);
+  assert.match(workflow, /app_location: web\/dist/);
+  assert.match(workflow, /api_location: \.deploy\/api/);
+  assert.match(workflow, /run: npm run package/);
+  assert.match(workflow, /action: close/, 'pull request environments are closed');
+  assert.match(workflow, /AZURE_STATIC_WEB_APPS_API_TOKEN/);
+  assert.match(read('.github/workflows/ci.yml'), /run: npm test/);
+});
+
+test('host.json and local.settings.json are a Functions v4 Node app', () => {
+  const host = JSON.parse(read('host.json'));
+  assert.equal(host.version, '2.0');
+  assert.equal(host.extensionBundle.version, '[4.*, 5.0.0)');
+  const settings = JSON.parse(read('local.settings.json'));
+  assert.equal(settings.Values.FUNCTIONS_WORKER_RUNTIME, 'node');
+  const pkg = JSON.parse(read('package.json'));
+  assert.equal(pkg.main, 'dist/api/src/functions/*.js');
+  assert.ok(pkg.dependencies['@azure/functions']);
+});
