@@ -1,7 +1,6 @@
 /** Reads a `game` request (JSON body or query string) into cards and options, or throws a 400. */
 import type { HttpRequest } from '@azure/functions';
 import { CardParseError, CARDS, parseCards, type Card } from '../cards.js';
-import { MAX_HAND } from '../game/decide.js';
 import type { LengthUnit } from '../game/solver.js';
 import { badRequest } from './errors.js';
 import { readJsonObject } from './json-body.js';
@@ -23,11 +22,8 @@ export async function readGameRequest(request: HttpRequest): Promise<GameRequest
 
 /** Validates the fields shared by the JSON body, the query string and the CLI. */
 export function parseGameInput(input: Record<string, unknown>): GameRequest {
+  // The hand's size is a rule of the turn: decideTurn's validateTurn checks it for every caller.
   const hand = readCards(input.hand, 'hand');
-  if (hand.length === 0) throw badRequest('empty_hand', 'the hand is empty: give 1 to 10 cards like "a/cl/g/in"');
-  if (hand.length > MAX_HAND) {
-    throw badRequest('hand_too_long', `the hand has ${hand.length} cards; a hand holds at most ${MAX_HAND}`);
-  }
   const deckCards = readCards(input.deck, 'deck');
   if (deckCards.length !== 1) {
     throw badRequest('invalid_deck', `"deck" must be exactly one card (the face-up discard), got ${deckCards.length}`);

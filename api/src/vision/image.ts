@@ -1,9 +1,9 @@
 /** Decodes any photo into the detector's input: RGB floats in 0..1, channels first. */
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { loadConfig } from '../config.js';
 
 /** Photos are shrunk so their long side is at most this before detection (the model works at 640). */
 export const MODEL_LONG_SIDE = 640;
-export const MAX_INPUT_PIXELS = 40_000_000;
 
 export class ImageDecodeError extends Error {
   constructor(
@@ -30,7 +30,7 @@ export interface ModelInput {
  * JPEG, PNG, WebP, GIF (first frame), TIFF or AVIF of any size: EXIF rotation
  * applied, alpha flattened onto white, grey expanded to RGB.
  */
-export async function decodeForModel(bytes: Uint8Array, maxPixels = MAX_INPUT_PIXELS): Promise<ModelInput> {
+export async function decodeForModel(bytes: Uint8Array, maxPixels = loadConfig().maxImagePixels): Promise<ModelInput> {
   let image: Sharp;
   let width: number;
   let height: number;
