@@ -433,13 +433,15 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
     n = len(tokens) if tokens else pyr.randint(3, 10)
     tokens = tokens or random_tokens(pyr, n)
     style = pyr.randrange(64) if style is None else style
-    card_h = pyr.uniform(230, 420) * (1.0 if n <= 7 else pyr.uniform(0.75, 1.0))
+    # from small cards on a table to a close-up whose cards run off the frame's bottom
+    card_h = pyr.uniform(230, 580) * (1.0 if n <= 7 or pyr.random() < 0.5 else pyr.uniform(0.75, 1.0))
     scale = card_h / CH
     step = pyr.uniform(7, 16) * (1 if n <= 6 else 0.75)
     lateral = pyr.uniform(0.1, 0.3) * CW * scale * (1 if n <= 6 else 0.7)  # sideways shift per card (card frame)
     base = pyr.gauss(0, 12)
-    dist = card_h * pyr.uniform(0.15, 0.45)
-    px, py = W / 2 + pyr.uniform(-80, 80), H / 2 + card_h * pyr.uniform(-0.05, 0.3) + dist
+    dist = card_h * pyr.uniform(0.15, 0.6)
+    top = pyr.uniform(10, H * 0.42)  # top edge of the middle card: the indices stay in the frame
+    px, py = W / 2 + pyr.uniform(-80, 80), top + card_h / 2 + dist
     placed = []
     for i, tok in enumerate(tokens):
         k = i - (n - 1) / 2
@@ -458,7 +460,8 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
     skin = pyr.choice(SKINS)
     if held:  # thumb/fingers near the pivot, over the front card
         for _ in range(pyr.randint(1, 3)):
-            occluders.append((px + pyr.uniform(-60, 60), py + pyr.uniform(-10, 60),
+            fy = min(py + pyr.uniform(-10, 60), H + pyr.uniform(-40, 30))  # a far pivot is off the frame
+            occluders.append((px + pyr.uniform(-60, 60), fy,
                               pyr.uniform(60, 120), card_h * pyr.uniform(0.15, 0.45),
                               card_h * pyr.uniform(0.09, 0.14), skin))
     if pyr.random() < 0.15:  # stray finger anywhere
@@ -470,7 +473,7 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
 def deck_scene(pyr, rng, token=None, W=640, H=480, style=None):
     token = token or random_tokens(pyr, 1)[0]
     style = pyr.randrange(64) if style is None else style
-    card_h = pyr.uniform(140, 340)
+    card_h = pyr.uniform(120, 420)
     scale = card_h / CH
     ang = pyr.uniform(-180, 180) if pyr.random() < 0.7 else pyr.gauss(0, 10)
     cx, cy = W / 2 + pyr.uniform(-W / 5, W / 5), H / 2 + pyr.uniform(-H / 6, H / 6)

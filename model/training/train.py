@@ -2,6 +2,7 @@
 
   /usr/bin/python3 model/training/train.py --minutes 100 --out model/runs/cpu1
   /usr/bin/python3 model/training/train.py --minutes 100 --out model/runs/cpu1 --resume
+  /usr/bin/python3 model/training/train.py --minutes 100 --out model/runs/cpu2 --init model/runs/cpu1/final.pt
   /usr/bin/python3 model/training/train.py --eval-only model/runs/cpu1/last.pt
 
 The learning rate follows warmup + cosine over the time budget (elapsed training
@@ -124,6 +125,7 @@ def main():
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--eval-n", type=int, default=200)
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    ap.add_argument("--init", help="start from this checkpoint's weights with a fresh optimizer and schedule")
     ap.add_argument("--eval-only", help="evaluate this checkpoint and exit")
     args = ap.parse_args()
 
@@ -144,6 +146,10 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.wd)
     seen, it, elapsed = 0, 0, 0.0
     ckpt_path = os.path.join(args.out, "last.pt")
+    if args.init and not (args.resume and os.path.exists(ckpt_path)):
+        ck = dataset.load_checkpoint(args.init)
+        model.load_state_dict(ck["model"])
+        print("initialised from %s (%d images seen there)" % (args.init, ck["seen"]), flush=True)
     if args.resume and os.path.exists(ckpt_path):
         ck = dataset.load_checkpoint(ckpt_path)
         model.load_state_dict(ck["model"])

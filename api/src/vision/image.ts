@@ -14,16 +14,20 @@ export class ImageDecodeError extends Error {
   }
 }
 
-export interface ModelInput {
-  /** [3, height, width] floats in 0..1. */
-  tensor: Float32Array;
-  /** The same pixels as 8-bit RGB, row by row: the one decoded copy, reused to draw the marked-up photo. */
+/** A photo decoded at the detector's size. */
+export interface DecodedPhoto {
+  /** 8-bit RGB, row by row: the one decoded copy, reused to draw the marked-up photo. */
   rgb: Buffer;
   width: number;
   height: number;
   /** The photo's size after its EXIF orientation is applied: boxes are reported in these pixels. */
   originalWidth: number;
   originalHeight: number;
+}
+
+export interface ModelInput extends DecodedPhoto {
+  /** The same pixels as [3, height, width] floats in 0..1. */
+  tensor: Float32Array;
 }
 
 /**

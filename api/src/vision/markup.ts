@@ -1,6 +1,6 @@
 /** Draws the cards read onto the photo: a box and a label per card, as a JPEG. */
 import sharp from 'sharp';
-import type { ModelInput } from './image.js';
+import type { DecodedPhoto } from './image.js';
 import type { ReadCard } from './postprocess.js';
 
 const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -9,7 +9,7 @@ const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeA
  * Draws on the pixels already decoded for the detector (no second decode that
  * could disagree about a damaged file); boxes are in the original photo's pixels.
  */
-export async function markUp(image: ModelInput, cards: readonly ReadCard[]): Promise<Buffer> {
+export async function markUp(image: DecodedPhoto, cards: readonly ReadCard[]): Promise<Buffer> {
   const { width: w, height: h } = image;
   const scale = w / image.originalWidth;
   const stroke = Math.max(2, Math.round(Math.max(w, h) / 300));
