@@ -146,16 +146,16 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.wd)
     seen, it, elapsed = 0, 0, 0.0
     ckpt_path = os.path.join(args.out, "last.pt")
-    if args.init and not (args.resume and os.path.exists(ckpt_path)):
-        ck = dataset.load_checkpoint(args.init)
-        model.load_state_dict(ck["model"])
-        print("initialised from %s (%d images seen there)" % (args.init, ck["seen"]), flush=True)
     if args.resume and os.path.exists(ckpt_path):
         ck = dataset.load_checkpoint(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         seen, it, elapsed = ck["seen"], ck["iter"], ck["elapsed"]
         print("resumed from %s: iter %d, %d images, %.1f min" % (ckpt_path, it, seen, elapsed / 60), flush=True)
+    elif args.init:
+        ck = dataset.load_checkpoint(args.init)
+        model.load_state_dict(ck["model"])
+        print("initialised from %s (%d images seen there)" % (args.init, ck["seen"]), flush=True)
 
     def save(path):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "seen": seen, "iter": it,

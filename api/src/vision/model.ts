@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
+import { Gate } from './gate.js';
 import type { Detection } from './postprocess.js';
 
 export interface Detector {
@@ -39,15 +40,9 @@ async function createDetector(path: string): Promise<Detector> {
   ]);
   const inputName = session.inputNames[0]!;
   // Serialize runs: one session, one inference at a time, so concurrent requests queue instead of oversubscribing the cores.
-  let queue: Promise<unknown> = Promise.resolve();
-  const run = (tensor: Float32Array, width: number, height: number): Promise<Detection[]> => {
-    const result = queue.then(async () => {
-      const output = await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) });
-      return toDetections(output);
-    });
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  const oneAtATime = new Gate(1);
+  const run = (tensor: Float32Array, width: number, height: number): Promise<Detection[]> =>
+    oneAtATime.run(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })));
   // Warm-up: the first run allocates and plans; pay that now, not on a user's request.
   await run(new Float32Array(3 * 480 * 640).fill(0.5), 640, 480);
   return { path, labels: classes.labels, inputName, loadMs: performance.now() - started, detect: run };
