@@ -32,7 +32,15 @@ export interface Config {
   urlTimeoutMs: number;
   /** Hosts an image URL may name even though they resolve to private or loopback addresses. */
   urlAllowHosts: string[];
+  /**
+   * When the detector also reads the photo turned by ±`viewDegrees` and the
+   * views vote: 'doubt' (only when the first view leaves a card unsure), 'always' or 'never'.
+   */
+  turnedViews: 'doubt' | 'always' | 'never';
+  viewDegrees: number;
 }
+
+const TURNED_VIEWS = ['doubt', 'always', 'never'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 4280);
@@ -50,7 +58,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    turnedViews: oneOf(env.QUIDDLER_TURNED_VIEWS, TURNED_VIEWS, 'doubt', 'QUIDDLER_TURNED_VIEWS'),
+    viewDegrees: positive(env.QUIDDLER_VIEW_DEGREES, 28, 'QUIDDLER_VIEW_DEGREES'),
   };
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {

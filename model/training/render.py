@@ -205,7 +205,8 @@ def card_face(token, style=0, with_art=True):
     cx = x0 + (first[2] - first[0]) / 2 + rng.uniform(-2, 3)
     num = str(POINTS[token])
     nb = di.textbbox((0, 0), num, font=fn)
-    ny = y0 + (lb[3] - lb[1]) + CH * rng.uniform(0.025, 0.045)
+    # real cards vary: the points sit just under the letters or well below them
+    ny = y0 + (lb[3] - lb[1]) + CH * rng.uniform(0.025, 0.07)
     di.text((cx - (nb[2] - nb[0]) / 2 - nb[0], ny - nb[1]), num, fill=255, font=fn)
     box = idx.getbbox()
     ink = (rng.randint(10, 40),) * 3
@@ -403,7 +404,7 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
             _finger(d, x, y, ang, length, width, skin, nail)
             _finger(do, x, y, ang, length, width, 255)
     cover = np.asarray(occ) > 128
-    boxes, labels = [], []
+    boxes, labels, owners = [], [], []
     for i in range(len(placed) - 1, -1, -1):
         for m, (x0, y0), ang, expected in corners[i]:
             if expected <= 0 or not m.any():
@@ -416,11 +417,12 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
                               float(x0 + xs.max() + 1), float(y0 + ys.max() + 1)])
                 upright = -90.0 <= _wrap(ang) < 90.0
                 labels.append(class_id(placed[i].token, upright))
+                owners.append(i)
         if alphas[i] is not None:
             al, (x0, y0) = alphas[i]
             h, w = al.shape
             cover[y0:y0 + h, x0:x0 + w] |= al
-    return img, boxes, labels
+    return img, boxes, labels, owners
 
 
 def random_tokens(pyr, n):
@@ -436,9 +438,10 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
     # from small cards on a table to a close-up whose cards run off the frame's bottom
     card_h = pyr.uniform(230, 580) * (1.0 if n <= 7 or pyr.random() < 0.5 else pyr.uniform(0.75, 1.0))
     scale = card_h / CH
-    step = pyr.uniform(7, 16) * (1 if n <= 6 else 0.75)
+    # wide fans too: the outer cards of a real 8-card hand lean up to ~50 degrees
+    step = pyr.uniform(7, 18) * (1 if n <= 6 else 0.8)
     lateral = pyr.uniform(0.1, 0.3) * CW * scale * (1 if n <= 6 else 0.7)  # sideways shift per card (card frame)
-    base = pyr.gauss(0, 12)
+    base = pyr.gauss(0, 14)
     dist = card_h * pyr.uniform(0.15, 0.6)
     top = pyr.uniform(10, H * 0.42)  # top edge of the middle card: the indices stay in the frame
     px, py = W / 2 + pyr.uniform(-80, 80), top + card_h / 2 + dist
@@ -539,6 +542,15 @@ def camera(img, pyr, rng):
 
 def render_scene(seed, kind=None, tokens=None, size=None, allow_flip=True):
     """Render one random photo. Returns (PIL RGB image, boxes [[x0,y0,x1,y1]...], labels [int...])."""
+    img, boxes, labels, _ = render_photo(seed, kind, tokens, size, allow_flip)
+    return img, boxes, labels
+
+
+def render_photo(seed, kind=None, tokens=None, size=None, allow_flip=True):
+    """render_scene plus the photo's truth as a player reads it: returns (image, boxes,
+    labels, cards), where cards lists the held cards left to right along the fan (a
+    deck photo: the top card), or None when a player could not tell: a held card
+    shows no readable corner, or a deck photo shows corners of other cards too."""
     pyr = random.Random(seed)
     rng = np.random.default_rng(seed)
     if size is None:
@@ -550,13 +562,18 @@ def render_scene(seed, kind=None, tokens=None, size=None, allow_flip=True):
         placed, occ = hand_scene(pyr, rng, tokens, W, H)
     else:
         placed, occ = deck_scene(pyr, rng, tokens[0] if tokens else None, W, H)
-    img, boxes, labels = compose(placed, bg, occ, W, H, pyr)
+    img, boxes, labels, owners = compose(placed, bg, occ, W, H, pyr)
+    if kind == "hand":  # every card of the fan must show a corner
+        readable = set(owners) == set(range(len(placed)))
+    else:  # one card, and no other card's corner in sight to be mistaken for it
+        readable = set(owners) == {len(placed) - 1}
+    cards = [p.token for p in placed] if kind == "hand" else [placed[-1].token]
     img = camera(img, pyr, rng)
     if pyr.random() < 0.12 and allow_flip:  # photo taken upside down
         img = img.rotate(180)
         boxes = [[W - b[2], H - b[3], W - b[0], H - b[1]] for b in boxes]
         labels = [flip_label(l) for l in labels]
-    return img, boxes, labels
+    return img, boxes, labels, cards if readable else None
 
 
 def flip_label(l):

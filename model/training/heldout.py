@@ -1,0 +1,46 @@
+"""Write held-out synthetic photos with a labels.json in the format of
+../shared/real-photos, so the product's own reader can score them:
+
+  /usr/bin/python3 model/training/heldout.py --out /tmp/heldout -n 300
+  npx tsx api/src/cli.ts read --eval /tmp/heldout/labels.json
+
+The photos are the held-out set that train.py evaluates on (seeds from
+dataset.HELDOUT_SEED, never trained on). A photo is kept only if a player could
+tell its cards: every card of a hand shows a readable corner (not one a finger
+covers), and a deck photo shows no corner of another card; how many were left
+out is printed and stored in labels.json.
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import render  # noqa: E402
+from dataset import HELDOUT_SEED  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("-n", type=int, default=300, help="held-out seeds to render")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    photos, unreadable = {}, []
+    for i in range(args.n):
+        img, _, _, cards = render.render_photo(HELDOUT_SEED + i)
+        name = "heldout-%04d.png" % i
+        if cards is None:
+            unreadable.append(name)
+            continue
+        img.save(os.path.join(args.out, name))  # PNG: the reader sees exactly the rendered pixels
+        photos[name] = {"kind": "hand" if len(cards) > 1 else "deck", "cards": cards}
+    about = ("Held-out synthetic photos (seeds %d..%d); %d left out because a held card shows no "
+             "readable corner or a deck photo shows other cards." % (HELDOUT_SEED, HELDOUT_SEED + args.n - 1, len(unreadable)))
+    with open(os.path.join(args.out, "labels.json"), "w") as fh:
+        json.dump({"about": about, "unreadable": unreadable, "photos": photos}, fh, indent=1)
+    print(about)
+
+
+if __name__ == "__main__":
+    main()
