@@ -1,24 +1,50 @@
 /**
  * Writes model/model.json, the card GET /api/model serves with the model: how it
  * was trained (from train.py's metrics.json), its held-out synthetic metrics,
- * and how it reads the real photos (run here, with the card counts as hints).
- * Usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [LABELS_JSON]
+ * and how the product's reader (turned views included) reads the real photos and,
+ * with --heldout, the held-out synthetic photos that model/training/heldout.py
+ * writes, each with its card count as the hint.
+ * Usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [--heldout LABELS_JSON] [--real LABELS_JSON]
  * A model trained in stages (each started from the previous one's weights with
  * train.py --init) lists every stage's metrics.json, oldest first: the training
- * totals add up, the held-out figures are the last stage's.
+ * totals add up, the held-out figures are the last stage's. The earlier stages
+ * may instead be given as the model card they produced (a copy of the old
+ * model/model.json), whose training totals are carried over.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { parseCards } from '../api/src/cards.js';
+import { loadConfig } from '../api/src/config.js';
 import { readPhoto } from '../api/src/vision/detect.js';
-import { scorePhoto, summarizeScores } from '../api/src/vision/evaluate.js';
+import { scorePhoto, summarizeScores, type PhotoScore } from '../api/src/vision/evaluate.js';
 
-const [metricsPath, machine, labelsPath = fileURLToPath(new URL('../../shared/real-photos/labels.json', import.meta.url))] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    heldout: { type: 'string' },
+    real: { type: 'string', default: fileURLToPath(new URL('../../shared/real-photos/labels.json', import.meta.url)) },
+  },
+});
+const [metricsPath, machine] = positionals;
 if (!metricsPath || !machine) {
-  console.error('usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [LABELS_JSON]');
+  console.error('usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [--heldout LABELS_JSON] [--real LABELS_JSON]');
   process.exit(2);
 }
+
+/** Reads every photo of a labels file with its card count as the hint, as the product does. */
+async function readAll(labelsPath: string): Promise<PhotoScore[]> {
+  const labels = JSON.parse(readFileSync(labelsPath, 'utf8')) as { photos: Record<string, { cards: string[] }> };
+  const scores = [];
+  for (const [photo, { cards }] of Object.entries(labels.photos)) {
+    const truth = parseCards(cards);
+    const reading = await readPhoto(readFileSync(join(dirname(labelsPath), photo)), truth.length);
+    scores.push(scorePhoto(photo, truth, reading.cards.map((c) => c.token)));
+  }
+  return scores;
+}
+
 interface StageMetrics {
   mAP50: number;
   photos_all_right: number;
@@ -27,24 +53,34 @@ interface StageMetrics {
   images: number;
   train_minutes: number;
 }
-const stages = metricsPath.split(',').map((path) => JSON.parse(readFileSync(path, 'utf8')) as StageMetrics);
-const metrics = stages.at(-1)!;
-const total = (key: 'iters' | 'images' | 'train_minutes') => stages.reduce((sum, stage) => sum + stage[key], 0);
-const labels = JSON.parse(readFileSync(labelsPath, 'utf8')) as { photos: Record<string, { cards: string[] }> };
-const scores = [];
-for (const [photo, { cards }] of Object.entries(labels.photos)) {
-  const truth = parseCards(cards);
-  const reading = await readPhoto(readFileSync(join(dirname(labelsPath), photo)), truth.length);
-  scores.push(scorePhoto(photo, truth, reading.cards.map((c) => c.token)));
+/** The earlier stages as an earlier model card records them (their metrics.json files are not kept). */
+interface EarlierCard {
+  trained: { stages_minutes: number[]; iterations: number; synthetic_photos_seen: number };
 }
+const inputs = metricsPath.split(',').map((path) => JSON.parse(readFileSync(path, 'utf8')) as StageMetrics | EarlierCard);
+const earlier = inputs.filter((input): input is EarlierCard => 'trained' in input);
+const stages = inputs.filter((input): input is StageMetrics => 'train_minutes' in input);
+if (stages.length === 0) {
+  console.error('give at least one stage metrics.json (train.py writes it); an earlier model.json may precede it');
+  process.exit(2);
+}
+const metrics = stages.at(-1)!;
+const stagesMinutes = [...earlier.flatMap((card) => card.trained.stages_minutes), ...stages.map((stage) => stage.train_minutes)];
+const total = (key: 'iters' | 'images') =>
+  stages.reduce((sum, stage) => sum + stage[key], 0) +
+  earlier.reduce((sum, card) => sum + (key === 'iters' ? card.trained.iterations : card.trained.synthetic_photos_seen), 0);
+
+const scores = await readAll(values.real!);
 const real = summarizeScores(scores);
+const heldout = values.heldout ? summarizeScores(await readAll(values.heldout)) : undefined;
+const { turnedViews, viewDegrees } = loadConfig();
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
   classes_scheme: 'label 0 background; 1..31 upright corner index of each card; 32..62 the same rotated 180°',
   trained: {
     machine,
-    minutes: Math.round(total('train_minutes')),
-    stages_minutes: stages.map((stage) => Math.round(stage.train_minutes)),
+    minutes: Math.round(stagesMinutes.reduce((sum, m) => sum + m, 0)),
+    stages_minutes: stagesMinutes.map((m) => Math.round(m)),
     iterations: total('iters'),
     synthetic_photos_seen: total('images'),
   },
@@ -52,7 +88,16 @@ const card = {
     photos: metrics.n_photos,
     map50: Math.round(metrics.mAP50 * 1000) / 1000,
     photos_all_corners_right: Math.round(metrics.photos_all_right * 1000) / 1000,
+    ...(heldout && {
+      read_by_the_product: {
+        photos: heldout.photos,
+        photos_all_right: heldout.photosAllRight,
+        photos_all_right_share: Math.round((heldout.photosAllRight / heldout.photos) * 1000) / 1000,
+        cards_right_share: Math.round(heldout.accuracy * 1000) / 1000,
+      },
+    }),
   },
+  reader: { turned_views: turnedViews, view_degrees: viewDegrees },
   real_photos: {
     cards_right: real.correct,
     cards: real.cards,
