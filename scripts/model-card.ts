@@ -12,13 +12,11 @@
  * model/model.json), whose training totals are carried over.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseCards } from '../api/src/cards.js';
 import { loadConfig } from '../api/src/config.js';
-import { readPhoto } from '../api/src/vision/detect.js';
-import { scorePhoto, summarizeScores, type PhotoScore } from '../api/src/vision/evaluate.js';
+import { summarizeScores } from '../api/src/vision/evaluate.js';
+import { readLabelledPhotos } from '../api/src/vision/read-labelled.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,18 +29,6 @@ const [metricsPath, machine] = positionals;
 if (!metricsPath || !machine) {
   console.error('usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [--heldout LABELS_JSON] [--real LABELS_JSON]');
   process.exit(2);
-}
-
-/** Reads every photo of a labels file with its card count as the hint, as the product does. */
-async function readAll(labelsPath: string): Promise<PhotoScore[]> {
-  const labels = JSON.parse(readFileSync(labelsPath, 'utf8')) as { photos: Record<string, { cards: string[] }> };
-  const scores = [];
-  for (const [photo, { cards }] of Object.entries(labels.photos)) {
-    const truth = parseCards(cards);
-    const reading = await readPhoto(readFileSync(join(dirname(labelsPath), photo)), truth.length);
-    scores.push(scorePhoto(photo, truth, reading.cards.map((c) => c.token)));
-  }
-  return scores;
 }
 
 interface StageMetrics {
@@ -70,9 +56,9 @@ const total = (key: 'iters' | 'images') =>
   stages.reduce((sum, stage) => sum + stage[key], 0) +
   earlier.reduce((sum, card) => sum + (key === 'iters' ? card.trained.iterations : card.trained.synthetic_photos_seen), 0);
 
-const scores = await readAll(values.real!);
+const scores = await readLabelledPhotos(values.real!);
 const real = summarizeScores(scores);
-const heldout = values.heldout ? summarizeScores(await readAll(values.heldout)) : undefined;
+const heldout = values.heldout ? summarizeScores(await readLabelledPhotos(values.heldout)) : undefined;
 const { turnedViews, viewDegrees } = loadConfig();
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',

@@ -5,9 +5,7 @@
  * quiddler read --eval LABELS.json [--json]
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCards } from './cards.js';
 import { loadConfig } from './config.js';
 import { decideTurn, GameInputError } from './game/decide.js';
 import { loadDictionary } from './game/dictionary.js';
@@ -15,8 +13,9 @@ import { ApiError } from './http/errors.js';
 import { decisionJson, decisionText } from './http/game-response.js';
 import { parseGameInput } from './http/game-request.js';
 import { readPhoto } from './vision/detect.js';
-import { scorePhoto, summarizeScores } from './vision/evaluate.js';
+import { summarizeScores } from './vision/evaluate.js';
 import { ImageDecodeError } from './vision/image.js';
+import { readLabelledPhotos } from './vision/read-labelled.js';
 
 const USAGE = `usage:
   quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
@@ -87,15 +86,9 @@ async function read(args: string[]): Promise<void> {
 
 /** Reads every photo of a labels file (with its card count as the hint) and prints how many were right. */
 async function evaluate(labelsPath: string, json: boolean): Promise<void> {
-  const labels = JSON.parse(await readFile(labelsPath, 'utf8')) as { photos: Record<string, { cards: string[] }> };
-  const scores = [];
-  for (const [photo, { cards }] of Object.entries(labels.photos)) {
-    const truth = parseCards(cards);
-    const reading = await readPhoto(await readFile(join(dirname(labelsPath), photo)), truth.length);
-    const score = scorePhoto(photo, truth, reading.cards.map((c) => c.token));
-    scores.push(score);
-    if (!json) console.log(`${score.allRight ? 'ok  ' : 'MISS'} ${photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`);
-  }
+  const scores = await readLabelledPhotos(labelsPath, (score) => {
+    if (!json) console.log(`${score.allRight ? 'ok  ' : 'MISS'} ${score.photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`);
+  });
   const summary = summarizeScores(scores);
   if (json) console.log(JSON.stringify({ summary, photos: scores }, null, 2));
   else console.log(`${summary.correct}/${summary.cards} cards right (${(100 * summary.accuracy).toFixed(1)}%), ${summary.photosAllRight}/${summary.photos} photos fully right`);
