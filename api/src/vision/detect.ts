@@ -33,28 +33,31 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
     const decoded = performance.now();
     const detector = await loadDetector();
     const { width, height } = image;
+    const sx = image.originalWidth / width;
+    const sy = image.originalHeight / height;
+    const toPhoto = (found: readonly Detection[]): Detection[] =>
+      found.map((d) => ({
+        ...d,
+        box: [d.box[0] * sx, d.box[1] * sy, d.box[2] * sx, d.box[3] * sy].map((v) => Math.round(v * 10) / 10) as Box,
+      }));
     const first = await detector.detect(tensor, width, height);
-    let detections = first;
+    let detections = toPhoto(first);
+    let cards = readCards(detections, { expectedCount });
     const degrees = [0];
     const { turnedViews, viewDegrees } = loadConfig();
-    if (turnedViews === 'always' || (turnedViews === 'doubt' && inDoubt(readCards(first, { expectedCount }), expectedCount))) {
+    if (turnedViews === 'always' || (turnedViews === 'doubt' && inDoubt(cards, expectedCount))) {
       const views: View[] = [{ degrees: 0, detections: first }];
       for (const turn of [viewDegrees, -viewDegrees]) views.push(await turnedView(detector, tensor, width, height, turn));
-      detections = fuseViews(views, width, height);
+      detections = toPhoto(fuseViews(views, width, height));
+      cards = readCards(detections, { expectedCount });
       degrees.push(viewDegrees, -viewDegrees);
     }
     const inferred = performance.now();
-    const sx = image.originalWidth / width;
-    const sy = image.originalHeight / height;
-    const inPhoto = detections.map((d) => ({
-      ...d,
-      box: [d.box[0] * sx, d.box[1] * sy, d.box[2] * sx, d.box[3] * sy].map((v) => Math.round(v * 10) / 10) as Box,
-    }));
     return {
-      cards: readCards(inPhoto, { expectedCount }),
+      cards,
       width: image.originalWidth,
       height: image.originalHeight,
-      detections: inPhoto,
+      detections,
       views: degrees,
       timing: { decodeMs: decoded - started, inferenceMs: inferred - decoded },
       // Without the float tensor (4 bytes a channel): only the 8-bit pixels are kept for drawing.
