@@ -260,7 +260,7 @@ def _smooth_noise(rng, w, h, cells, octaves=3):
 
 
 def background(rng, pyr, w, h):
-    kind = pyr.choice(["wood", "wood", "wood", "wall", "cloth", "paper", "noise", "table"])
+    kind = pyr.choice(["wood", "wood", "wood", "wall", "ceiling", "cloth", "paper", "noise", "table"])
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == "wood":
         base = np.array(pyr.choice([(90, 45, 25), (110, 60, 30), (70, 35, 20), (150, 100, 60),
@@ -277,6 +277,17 @@ def background(rng, pyr, w, h):
         n = _smooth_noise(rng, w, h, 2)
         img = base[None, None, :] * (0.8 + 0.35 * n)[..., None]
         img = img[..., :]
+    elif kind == "ceiling":  # a hand held up against a bright ceiling or wall: the cards are the darker part
+        base = np.array([pyr.randint(215, 250)] * 3, np.float32) - np.array(
+            [0, pyr.uniform(0, 6), pyr.uniform(0, 14)], np.float32)
+        img = base[None, None, :] * (0.9 + 0.1 * _smooth_noise(rng, w, h, 1, 2))[..., None]
+        for _ in range(pyr.randint(0, 3)):  # lamps, window and door frames
+            x, y, r = pyr.uniform(0, w), pyr.uniform(0, h), pyr.uniform(8, 30)
+            if pyr.random() < 0.5:
+                img[max(0, int(y - r)):int(y + r), max(0, int(x - r)):int(x + r)] = pyr.uniform(120, 255)
+            else:
+                x1 = x + pyr.uniform(60, 300)
+                img[int(y):int(y + pyr.uniform(8, 40)), int(x):int(x1)] = [pyr.uniform(150, 245)] * 3
     elif kind == "cloth":
         base = np.array([pyr.randint(20, 200) for _ in range(3)], np.float32)
         p = pyr.uniform(2, 5)
@@ -365,12 +376,13 @@ def _finger(d, x, y, ang, length, width, skin, nail=None):
 SKINS = [(225, 180, 150), (200, 150, 120), (160, 110, 80), (110, 75, 55), (235, 200, 175), (190, 140, 110)]
 
 
-def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
+def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6, shade=1.0):
     """Paste cards bottom-to-top, then occluders; return image and boxes/labels of visible corners.
 
     Visibility of each corner index = its ink pixels not covered by any card above it or
     by an occluder, relative to its full ink area (so parts outside the frame count as
-    hidden too). Boxes are the full corner ink extent (clipped to the frame)."""
+    hidden too). Boxes are the full corner ink extent (clipped to the frame). `shade`
+    darkens the cards against the background (a hand held up against the light)."""
     img = bg.convert("RGB")
     alphas, corners = [], []
     for p in placed:
@@ -389,6 +401,8 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
             corners.append([])
             continue
         rgb, _ = _transform(face.convert("RGB"), p.scale, p.angle, p.cx, p.cy, W, H)
+        if shade < 1.0:
+            rgb = rgb.point(lambda v: int(v * shade))
         a, m0, m1 = t.split()
         img.paste(rgb, off, a)
         alphas.append((np.asarray(a) > 128, off))
@@ -427,7 +441,8 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6):
 
 def random_tokens(pyr, n):
     toks = list(COPIES.keys())
-    weights = [COPIES[t] + 2 for t in toks]  # real frequency, flattened a bit
+    # real frequency, flattened: the two-copy cards (in, qu, z ...) are the ones most often misread
+    weights = [COPIES[t] / 2 + 3 for t in toks]
     return pyr.choices(toks, weights=weights, k=n)
 
 
@@ -439,7 +454,7 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
     card_h = pyr.uniform(230, 580) * (1.0 if n <= 7 or pyr.random() < 0.5 else pyr.uniform(0.75, 1.0))
     scale = card_h / CH
     # wide fans too: the outer cards of a real 8-card hand lean up to ~50 degrees
-    step = pyr.uniform(7, 18) * (1 if n <= 6 else 0.8)
+    step = pyr.uniform(7, 18) * (1 if n <= 6 else pyr.uniform(0.7, 1.05))
     lateral = pyr.uniform(0.1, 0.3) * CW * scale * (1 if n <= 6 else 0.7)  # sideways shift per card (card frame)
     base = pyr.gauss(0, 14)
     dist = card_h * pyr.uniform(0.15, 0.6)
@@ -562,7 +577,8 @@ def render_photo(seed, kind=None, tokens=None, size=None, allow_flip=True):
         placed, occ = hand_scene(pyr, rng, tokens, W, H)
     else:
         placed, occ = deck_scene(pyr, rng, tokens[0] if tokens else None, W, H)
-    img, boxes, labels, owners = compose(placed, bg, occ, W, H, pyr)
+    shade = pyr.uniform(0.55, 0.9) if pyr.random() < 0.2 else 1.0
+    img, boxes, labels, owners = compose(placed, bg, occ, W, H, pyr, shade=shade)
     if kind == "hand":  # every card of the fan must show a corner
         readable = set(owners) == set(range(len(placed)))
     else:  # one card, and no other card's corner in sight to be mistaken for it
