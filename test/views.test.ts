@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cardIndex, type Card } from '../api/src/cards.js';
 import { readCards, type Box, type Detection } from '../api/src/vision/postprocess.js';
-import { boxBack, fuseViews, pointBack, rotateTensor } from '../api/src/vision/views.js';
+import {
+  boxBack,
+  fuseViews,
+  MOSAIC_LONG_SIDE,
+  mosaicViews,
+  planMosaic,
+  pointBack,
+  renderMosaic,
+  rotateTensor,
+  spotAround,
+} from '../api/src/vision/views.js';
 
 const upright = (card: Card) => 1 + cardIndex(card);
 const det = (card: Card, score: number, box: Box): Detection => ({ label: upright(card), score, box });
@@ -94,4 +104,101 @@ test('a place that a turned view cannot see is averaged over the views that can'
     H,
   );
   assert.equal(fused[0]!.score, 0.9);
+});
+
+test('a spot is a square a few times the corner\'s longer side, centred on it, within limits', () => {
+  assert.deepEqual(spotAround([100, 100, 140, 160]), { x: 120, y: 130, size: 156 });
+  assert.equal(spotAround([0, 0, 5, 5]).size, 128, 'a tiny corner still gets context around it');
+  assert.equal(spotAround([0, 0, 300, 300]).size, 320);
+});
+
+test('a mosaic lays each spot at each turn in rows 640 px wide, and gives up when over 640×480', () => {
+  const spot = { x: 50, y: 40, size: 200 };
+  const mosaic = planMosaic([spot], [28, -28])!;
+  assert.equal(mosaic.width, MOSAIC_LONG_SIDE, 'the long side at 640: the model reads it at the photo\'s scale');
+  assert.equal(mosaic.height, 200);
+  assert.deepEqual(
+    mosaic.tiles.map((t) => [t.left, t.top, t.degrees]),
+    [
+      [0, 0, 28],
+      [200, 0, -28],
+    ],
+  );
+  assert.equal(planMosaic([spot, spot], [28, -28])!.height, 400, 'three tiles a row, so four take two rows');
+  assert.equal(planMosaic([spot, spot, spot, spot], [28, -28]), undefined, 'eight tiles need three rows: 600 px');
+  assert.equal(planMosaic([], [28, -28]), undefined);
+});
+
+test('a mosaic tile shows its spot turned, and a find in it maps back to where it is in the photo', () => {
+  const Wp = 300;
+  const Hp = 200;
+  const photo = new Float32Array(3 * Wp * Hp);
+  const [px, py] = [150, 90]; // one white pixel, 8 px right of the spot's centre
+  for (let c = 0; c < 3; c++) photo[c * Wp * Hp + py * Wp + px] = 1;
+  const mosaic = planMosaic([{ x: 142, y: 90, size: 128 }], [90, -90])!;
+  const image = renderMosaic(photo, Wp, Hp, mosaic);
+  assert.equal(image.length, 3 * mosaic.width * mosaic.height);
+  assert.equal(image[mosaic.height * mosaic.width - 1], 0.5, 'grey where no tile is');
+  const finds = mosaic.tiles.map((tile) => {
+    let best = 0;
+    for (let p = 0; p < mosaic.width * mosaic.height; p++) {
+      const x = p % mosaic.width;
+      if (x >= tile.left && x < tile.left + tile.size && image[p]! > image[best]!) best = p;
+    }
+    const x = best % mosaic.width;
+    const y = Math.floor(best / mosaic.width);
+    return { tile, x, y };
+  });
+  // Turned 90° clockwise, a point right of the centre shows below it; turned back the other way, above it.
+  assert.ok(finds[0]!.y > finds[0]!.tile.top + 64 + 4);
+  assert.ok(finds[1]!.y < finds[1]!.tile.top + 64 - 4);
+  const found: Detection[] = finds.map(({ x, y }) => det('e', 0.9, [x - 5, y - 5, x + 5, y + 5]));
+  const views = mosaicViews(mosaic, found);
+  assert.deepEqual(views.map((v) => v.degrees), [90, -90]);
+  for (const view of views) {
+    const [box] = view.detections;
+    assert.ok(Math.hypot((box!.box[0] + box!.box[2]) / 2 - px, (box!.box[1] + box!.box[3]) / 2 - py) < 1.5);
+    assert.ok(view.sees!(px, py) && !view.sees!(10, 10), 'a tile sees only around its spot');
+  }
+});
+
+test('a find far from its tile\'s centre belongs to no spot and is dropped', () => {
+  const mosaic = planMosaic([{ x: 100, y: 100, size: 200 }], [28])!;
+  const views = mosaicViews(mosaic, [det('e', 0.9, [0, 0, 20, 20]), det('a', 0.9, [95, 95, 105, 105])]);
+  assert.deepEqual(views[0]!.detections.map((d) => d.label), [upright('a')]);
+});
+
+test('a place only a close-up tile sees is averaged over the views that see it', () => {
+  const place: Box = [90, 90, 110, 110];
+  const sees = (x: number, y: number) => Math.hypot(x - 100, y - 100) < 30;
+  const fused = fuseViews(
+    [
+      { degrees: 0, detections: [det('n', 0.6, place), det('e', 0.95, [200, 10, 220, 30])] },
+      { degrees: 28, detections: [det('k', 0.9, place)], sees },
+      { degrees: -28, detections: [det('k', 0.8, place)], sees },
+    ],
+    640,
+    480,
+  );
+  const byLabel = new Map(fused.map((d) => [d.label, d.score]));
+  assert.ok(Math.abs(byLabel.get(upright('k'))! - (0.9 + 0.8) / 3) < 1e-9);
+  assert.equal(byLabel.get(upright('e')), 0.95, 'a place no tile shows keeps its first reading');
+});
+
+test('a small photo\'s mosaic is zoomed as the model zooms the photo, and finds map back at the photo\'s scale', () => {
+  const Wp = 120;
+  const Hp = 90;
+  const photo = new Float32Array(3 * Wp * Hp);
+  for (let c = 0; c < 3; c++) photo[c * Wp * Hp + 40 * Wp + 68] = 1; // 8 px right of the spot's centre (60, 40)
+  const mosaic = planMosaic([{ x: 60, y: 40, size: 64 }], [90], 2)!;
+  assert.equal(mosaic.tiles[0]!.size, 128);
+  const image = renderMosaic(photo, Wp, Hp, mosaic);
+  let best = 0;
+  for (let p = 0; p < mosaic.width * mosaic.height; p++) if (image[p]! > image[best]!) best = p;
+  const [x, y] = [best % mosaic.width, Math.floor(best / mosaic.width)];
+  assert.ok(Math.abs(y - 63.5 - 16) <= 1.5 && Math.abs(x - 63.5) <= 1.5, `shown at (${x}, ${y}), 16 px below the centre`);
+  const [view] = mosaicViews(mosaic, [det('e', 0.9, [x - 10, y - 6, x + 10, y + 6])]);
+  const [box] = view!.detections;
+  assert.ok(Math.hypot((box!.box[0] + box!.box[2]) / 2 - 68, (box!.box[1] + box!.box[3]) / 2 - 40) < 1);
+  assert.ok(Math.abs(box!.box[2] - box!.box[0] - 10) < 1e-9, 'the box shrinks back to the photo\'s scale');
 });

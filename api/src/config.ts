@@ -38,9 +38,15 @@ export interface Config {
    */
   turnedViews: 'doubt' | 'always' | 'never';
   viewDegrees: number;
+  /**
+   * What a doubtful first view turns: 'corners' (only the corners in doubt, as
+   * tiles of one small mosaic; the whole photo when a card is missing) or 'photo'.
+   */
+  viewScope: 'corners' | 'photo';
 }
 
 const TURNED_VIEWS = ['doubt', 'always', 'never'] as const;
+const VIEW_SCOPES = ['corners', 'photo'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 4280);
@@ -60,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     turnedViews: oneOf(env.QUIDDLER_TURNED_VIEWS, TURNED_VIEWS, 'doubt', 'QUIDDLER_TURNED_VIEWS'),
     viewDegrees: positive(env.QUIDDLER_VIEW_DEGREES, 28, 'QUIDDLER_VIEW_DEGREES'),
+    viewScope: oneOf(env.QUIDDLER_VIEW_SCOPE, VIEW_SCOPES, 'corners', 'QUIDDLER_VIEW_SCOPE'),
   };
 }
 

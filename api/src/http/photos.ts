@@ -50,8 +50,10 @@ export function photoJson({ reading, image }: PhotoResult) {
     details: reading.cards.map((c) => ({ token: c.token, score: Math.round(c.score * 1000) / 1000, box: c.box })),
     width: reading.width,
     height: reading.height,
-    // The turns (degrees) the detector looked at the photo with: more than [0] when a card was in doubt.
+    // The turns (degrees) the detector looked at the photo with: more than [0] when a card was in doubt,
+    // and what those turned views showed ('corners' in doubt, or the whole 'photo' when a card was missing).
     views: reading.views,
+    second_look: reading.secondLook,
     timing_ms: { decode: round(reading.timing.decodeMs), inference: round(reading.timing.inferenceMs) },
     ...(image ? { image } : {}),
   };

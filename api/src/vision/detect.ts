@@ -1,10 +1,10 @@
 /** Photo in, cards out: decode, run the detector, post-process, and map boxes back to the photo. */
 import { loadConfig } from '../config.js';
 import { Gate } from './gate.js';
-import { decodeForModel, type DecodedPhoto } from './image.js';
+import { decodeForModel, modelScale, type DecodedPhoto } from './image.js';
 import { loadDetector, type Detector } from './model.js';
-import { readCards, type Box, type Detection, type ReadCard } from './postprocess.js';
-import { boxBack, fuseViews, rotateTensor, type View } from './views.js';
+import { DEFAULTS, iou, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
+import { boxBack, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, type View } from './views.js';
 
 export interface Reading {
   cards: ReadCard[];
@@ -15,6 +15,8 @@ export interface Reading {
   detections: Detection[];
   /** The turns the detector looked at the photo with: [0] alone, or [0, +d, -d] when a card was in doubt. */
   views: number[];
+  /** What the turned views showed: nothing (one look), the corners in doubt, or the whole photo. */
+  secondLook: 'none' | 'corners' | 'photo';
   timing: { decodeMs: number; inferenceMs: number };
   /** The decoded photo (at the detector's size), for drawing on. */
   image: DecodedPhoto;
@@ -43,14 +45,24 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
     const first = await detector.detect(tensor, width, height);
     let detections = toPhoto(first);
     let cards = readCards(detections, { expectedCount });
-    const degrees = [0];
-    const { turnedViews, viewDegrees } = loadConfig();
-    if (turnedViews === 'always' || (turnedViews === 'doubt' && inDoubt(cards, expectedCount))) {
+    const { turnedViews, viewDegrees, viewScope } = loadConfig();
+    const turns = [viewDegrees, -viewDegrees];
+    let secondLook: Reading['secondLook'] = 'none';
+    const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(cards, expectedCount) : [];
+    if (doubt === 'photo' || doubt.length > 0) {
       const views: View[] = [{ degrees: 0, detections: first }];
-      for (const turn of [viewDegrees, -viewDegrees]) views.push(await turnedView(detector, tensor, width, height, turn));
+      const spots = doubt === 'photo' ? [] : unsureCorners(first, cards, sx, sy).map(spotAround);
+      const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, modelScale(width, height)) : undefined;
+      if (mosaic) {
+        const found = await detector.detect(renderMosaic(tensor, width, height, mosaic), mosaic.width, mosaic.height);
+        views.push(...mosaicViews(mosaic, found));
+        secondLook = 'corners';
+      } else {
+        for (const turn of turns) views.push(await turnedView(detector, tensor, width, height, turn));
+        secondLook = 'photo';
+      }
       detections = toPhoto(fuseViews(views, width, height));
       cards = readCards(detections, { expectedCount });
-      degrees.push(viewDegrees, -viewDegrees);
     }
     const inferred = performance.now();
     return {
@@ -58,7 +70,8 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
       width: image.originalWidth,
       height: image.originalHeight,
       detections,
-      views: degrees,
+      views: secondLook === 'none' ? [0] : [0, ...turns],
+      secondLook,
       timing: { decodeMs: decoded - started, inferenceMs: inferred - decoded },
       // Without the float tensor (4 bytes a channel): only the 8-bit pixels are kept for drawing.
       image,
@@ -66,10 +79,28 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
   });
 }
 
-/** Whether the first view's reading leaves a card unsure: one read weakly, or fewer than the hint. */
-function inDoubt(cards: readonly ReadCard[], expectedCount: number | undefined): boolean {
-  if (cards.length === 0 || (expectedCount !== undefined && cards.length < expectedCount)) return true;
-  return cards.some((c) => c.score < SURE_SCORE);
+/**
+ * What the first view leaves unsure: the whole photo when a card is missing
+ * (no corner to look closer at), else the cards read weakly (none: all sure).
+ */
+function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undefined): 'photo' | ReadCard[] {
+  if (cards.length === 0 || (expectedCount !== undefined && cards.length < expectedCount)) return 'photo';
+  return cards.filter((c) => c.score < SURE_SCORE);
+}
+
+/** Finds this likely may be a card's other corner or a rival reading: a doubtful card's second look includes them. */
+const SPOT_FLOOR = 0.3;
+
+/**
+ * The places to look at again, in the detector's pixels: every corner found
+ * (one per place) that is not a card read surely, so a doubtful card's other
+ * corner and any rival reading get their second look too.
+ */
+function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], sx: number, sy: number): Box[] {
+  const sure = cards.filter((c) => c.score >= SURE_SCORE).map((c) => [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy] as Box);
+  return suppress(first.filter((d) => d.score >= SPOT_FLOOR), DEFAULTS.iouThreshold)
+    .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
+    .map((d) => d.box);
 }
 
 /** The detector's view of the photo turned by `degrees`, its boxes brought back into the photo's frame. */

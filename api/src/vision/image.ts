@@ -4,6 +4,13 @@ import { loadConfig } from '../config.js';
 
 /** Photos are shrunk so their long side is at most this before detection (the model works at 640). */
 export const MODEL_LONG_SIDE = 640;
+/** The model scales its input so the short side is 480, unless that takes the long side past 640. */
+export const MODEL_SHORT_SIDE = 480;
+
+/** The scale the model reads a width × height input at (torchvision's resize inside the ONNX graph). */
+export function modelScale(width: number, height: number): number {
+  return Math.min(MODEL_SHORT_SIDE / Math.min(width, height), MODEL_LONG_SIDE / Math.max(width, height));
+}
 
 export class ImageDecodeError extends Error {
   constructor(

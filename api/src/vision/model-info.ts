@@ -18,7 +18,7 @@ export function modelInfo(): Promise<object> {
 
 async function describe(): Promise<object> {
   const detector = await loadDetector();
-  const { turnedViews, viewDegrees } = loadConfig();
+  const { turnedViews, viewDegrees, viewScope } = loadConfig();
   const bytes = await readFile(detector.path);
   const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
   return {
@@ -27,7 +27,7 @@ async function describe(): Promise<object> {
     size_mb: Math.round((bytes.length / 1e6) * 100) / 100,
     architecture: 'Faster R-CNN',
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
-    turned_views: { when: turnedViews, degrees: [0, viewDegrees, -viewDegrees], sure_score: SURE_SCORE },
+    turned_views: { when: turnedViews, turns: viewScope, degrees: [0, viewDegrees, -viewDegrees], sure_score: SURE_SCORE },
     cards: CARDS,
     classes: detector.labels,
     load_ms: Math.round(detector.loadMs),

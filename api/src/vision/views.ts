@@ -88,6 +88,8 @@ export interface View {
   degrees: number;
   /** Its detections, boxes already in the original image's pixels. */
   detections: readonly Detection[];
+  /** Whether this view shows a point of the photo; without it, the whole photo turned by `degrees`. */
+  sees?: (x: number, y: number) => boolean;
 }
 
 /**
@@ -111,6 +113,7 @@ export function fuseViews(views: readonly View[], width: number, height: number,
     const cx = (anchor[0] + anchor[2]) / 2;
     const cy = (anchor[1] + anchor[3]) / 2;
     const seeing = views.filter((view) => {
+      if (view.sees) return view.sees(cx, cy);
       const [x, y] = pointInto(cx, cy, width, height, view.degrees);
       return x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1;
     }).length;
@@ -130,5 +133,140 @@ export function fuseViews(views: readonly View[], width: number, height: number,
       .filter((m) => m.label === label)
       .sort((a, b) => Math.abs(views[a.view]!.degrees) - Math.abs(views[b.view]!.degrees))[0]!;
     return { box: boxFrom.box, label, score: Math.min(1, score) };
+  });
+}
+
+/*
+ * Close-up turned views. Turning the whole photo costs a full detector run per
+ * turn; when only a few cards are in doubt, the turned views of just those
+ * corners are laid side by side as tiles of one small mosaic, read in one run.
+ * The mosaic is 640 px along one side so the model reads it at the photo's scale.
+ */
+
+/** A corner to look at again: its centre and the side of the square around it, in the image's pixels. */
+export interface Spot {
+  x: number;
+  y: number;
+  size: number;
+}
+
+/**
+ * One tile: the square around a spot (`size` is its side in the mosaic's
+ * pixels), turned by `degrees`, with its top-left at (left, top) in the mosaic.
+ */
+export interface Tile extends Spot {
+  degrees: number;
+  left: number;
+  top: number;
+}
+
+export interface Mosaic {
+  width: number;
+  height: number;
+  /** Mosaic pixels per image pixel: the scale the model reads the image at, so corners look the same size in both. */
+  zoom: number;
+  tiles: Tile[];
+}
+
+/** The model reads an image at scale 1 when its long side is this and its short side at most 480. */
+export const MOSAIC_LONG_SIDE = 640;
+const MOSAIC_MAX_SHORT_SIDE = 480;
+/** A tile shows this many times the corner's longer side: the corner, turned, plus the context the detector needs. */
+export const TILE_PER_CORNER = 2.6;
+const TILE_MIN = 128;
+const TILE_MAX = 320;
+/** Only finds centred this close to a tile's centre (a fraction of its side) belong to the spot. */
+const TILE_REACH = 0.3;
+
+/** The square to look at again around a corner box. */
+export function spotAround(box: Box): Spot {
+  const side = Math.max(box[2] - box[0], box[3] - box[1]);
+  const size = Math.round(Math.min(TILE_MAX, Math.max(TILE_MIN, side * TILE_PER_CORNER)));
+  return { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, size };
+}
+
+/**
+ * Lays out each spot turned by each of `turns` in rows across a mosaic 640 px
+ * wide (tiles sized alike: the largest spot's side, times `zoom`). Undefined
+ * when they do not fit in 640 × 480: then turning the whole photo is as cheap.
+ */
+export function planMosaic(spots: readonly Spot[], turns: readonly number[], zoom = 1): Mosaic | undefined {
+  if (spots.length === 0 || turns.length === 0) return undefined;
+  const side = Math.round(Math.max(...spots.map((s) => s.size)) * zoom);
+  const perRow = Math.floor(MOSAIC_LONG_SIDE / side);
+  const count = spots.length * turns.length;
+  const height = Math.ceil(count / perRow) * side;
+  if (perRow === 0 || height > MOSAIC_MAX_SHORT_SIDE) return undefined;
+  const tiles = spots.flatMap((spot) => turns.map((degrees) => ({ ...spot, size: side, degrees })));
+  return {
+    width: MOSAIC_LONG_SIDE,
+    height,
+    zoom,
+    tiles: tiles.map((t, i) => ({ ...t, left: (i % perRow) * side, top: Math.floor(i / perRow) * side })),
+  };
+}
+
+/** Draws the mosaic from a [3, height, width] image: bilinear, grey where a tile leaves the photo. */
+export function renderMosaic(tensor: Float32Array, width: number, height: number, mosaic: Mosaic): Float32Array {
+  const plane = mosaic.width * mosaic.height;
+  const out = new Float32Array(3 * plane).fill(FILL);
+  const source = width * height;
+  for (const tile of mosaic.tiles) {
+    const half = (tile.size - 1) / 2;
+    for (let v = 0; v < tile.size; v++) {
+      for (let u = 0; u < tile.size; u++) {
+        const [sx, sy] = tilePointBack(tile, mosaic.zoom, u - half, v - half);
+        if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const x1 = Math.min(x0 + 1, width - 1);
+        const y1 = Math.min(y0 + 1, height - 1);
+        const fx = sx - x0;
+        const fy = sy - y0;
+        const p = (tile.top + v) * mosaic.width + tile.left + u;
+        for (let ch = 0, o = 0; ch < 3; ch++, o += source) {
+          const top = tensor[o + y0 * width + x0]! + (tensor[o + y0 * width + x1]! - tensor[o + y0 * width + x0]!) * fx;
+          const bottom = tensor[o + y1 * width + x0]! + (tensor[o + y1 * width + x1]! - tensor[o + y1 * width + x0]!) * fx;
+          out[ch * plane + p] = top + (bottom - top) * fy;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The image point shown at offset (dx, dy) mosaic pixels from a tile's centre. */
+function tilePointBack(tile: Tile, zoom: number, dx: number, dy: number): [number, number] {
+  const t = (tile.degrees * Math.PI) / 180;
+  return [tile.x + (Math.cos(t) * dx + Math.sin(t) * dy) / zoom, tile.y + (-Math.sin(t) * dx + Math.cos(t) * dy) / zoom];
+}
+
+/**
+ * The mosaic's finds brought back to the image, one view per turn: a find
+ * counts only near its tile's centre (the spot it was laid out to show), and
+ * each view sees only the neighbourhoods of its tiles' spots.
+ */
+export function mosaicViews(mosaic: Mosaic, found: readonly Detection[]): View[] {
+  const { zoom } = mosaic;
+  const reach = (tile: Tile) => tile.size * TILE_REACH; // in mosaic pixels
+  const turns = [...new Set(mosaic.tiles.map((t) => t.degrees))];
+  return turns.map((degrees) => {
+    const tiles = mosaic.tiles.filter((t) => t.degrees === degrees);
+    const detections = found.flatMap((d) => {
+      const cx = (d.box[0] + d.box[2]) / 2;
+      const cy = (d.box[1] + d.box[3]) / 2;
+      const tile = tiles.find((t) => cx >= t.left && cx < t.left + t.size && cy >= t.top && cy < t.top + t.size);
+      if (!tile) return [];
+      const half = (tile.size - 1) / 2;
+      const dx = cx - tile.left - half;
+      const dy = cy - tile.top - half;
+      if (Math.hypot(dx, dy) > reach(tile)) return [];
+      const [x, y] = tilePointBack(tile, zoom, dx, dy);
+      const hw = (d.box[2] - d.box[0]) / 2 / zoom;
+      const hh = (d.box[3] - d.box[1]) / 2 / zoom;
+      return [{ ...d, box: [x - hw, y - hh, x + hw, y + hh] as Box }];
+    });
+    const sees = (x: number, y: number) => tiles.some((t) => Math.hypot(x - t.x, y - t.y) * zoom <= reach(t));
+    return { degrees, detections, sees };
   });
 }
