@@ -59,7 +59,7 @@ const total = (key: 'iters' | 'images') =>
 const scores = await readLabelledPhotos(values.real!);
 const real = summarizeScores(scores);
 const heldout = values.heldout ? summarizeScores(await readLabelledPhotos(values.heldout)) : undefined;
-const { turnedViews, viewDegrees } = loadConfig();
+const { turnedViews, viewDegrees, viewScope } = loadConfig();
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
   classes_scheme: 'label 0 background; 1..31 upright corner index of each card; 32..62 the same rotated 180°',
@@ -83,7 +83,7 @@ const card = {
       },
     }),
   },
-  reader: { turned_views: turnedViews, view_degrees: viewDegrees },
+  reader: { turned_views: turnedViews, view_scope: viewScope, view_degrees: viewDegrees },
   real_photos: {
     cards_right: real.correct,
     cards: real.cards,
