@@ -86,6 +86,10 @@ test('the answer carries boxes, scores, the model and a marked-up photo', async 
   assert.match(body.model.name, /quiddler\.onnx/);
   assert.match(body.model.version, /^[0-9a-f]{12}$/);
   assert.ok(body.timing_ms >= 0);
+  for (const side of [body.hand, body.deck]) {
+    assert.ok(['none', 'corners', 'photo'].includes(side.second_look), `second_look: ${side.second_look}`);
+    assert.equal(side.views.length, side.second_look === 'none' ? 1 : 3, 'one view, or the photo and two turns');
+  }
   const marked = Buffer.from(body.hand.image.split(',')[1], 'base64');
   const meta = await sharp(marked).metadata();
   assert.equal(meta.format, 'jpeg');
@@ -99,6 +103,7 @@ test('GET /api/model says what is serving', async () => {
   assert.equal(body.classes.length, 63);
   assert.equal(body.cards.length, 31);
   assert.equal(body.input.long_side, 640);
+  assert.deepEqual(Object.keys(body.turned_views).sort(), ['degrees', 'sure_score', 'turns', 'when']);
 });
 
 test('POST /api/play reads both photos and returns the best play', async () => {

@@ -93,12 +93,12 @@ const SPOT_FLOOR = 0.3;
 
 /**
  * The places to look at again, in the detector's pixels: every corner found
- * (one per place) that is not a card read surely, so a doubtful card's other
- * corner and any rival reading get their second look too.
+ * unsurely (one per place) that is not a card read surely, so a doubtful
+ * card's other corner and any rival reading get their second look too.
  */
 function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], sx: number, sy: number): Box[] {
   const sure = cards.filter((c) => c.score >= SURE_SCORE).map((c) => [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy] as Box);
-  return suppress(first.filter((d) => d.score >= SPOT_FLOOR), DEFAULTS.iouThreshold)
+  return suppress(first.filter((d) => d.score >= SPOT_FLOOR && d.score < SURE_SCORE), DEFAULTS.iouThreshold)
     .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
     .map((d) => d.box);
 }
