@@ -213,9 +213,16 @@ export function renderMosaic(tensor: Float32Array, width: number, height: number
   const source = width * height;
   for (const tile of mosaic.tiles) {
     const half = (tile.size - 1) / 2;
+    // tilePointBack, unrolled: the turn's sine and cosine once per tile, not per pixel.
+    const t = (tile.degrees * Math.PI) / 180;
+    const cos = Math.cos(t) / mosaic.zoom;
+    const sin = Math.sin(t) / mosaic.zoom;
     for (let v = 0; v < tile.size; v++) {
+      const dy = v - half;
       for (let u = 0; u < tile.size; u++) {
-        const [sx, sy] = tilePointBack(tile, mosaic.zoom, u - half, v - half);
+        const dx = u - half;
+        const sx = tile.x + cos * dx + sin * dy;
+        const sy = tile.y - sin * dx + cos * dy;
         if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
         const x0 = Math.floor(sx);
         const y0 = Math.floor(sy);
@@ -224,9 +231,13 @@ export function renderMosaic(tensor: Float32Array, width: number, height: number
         const fx = sx - x0;
         const fy = sy - y0;
         const p = (tile.top + v) * mosaic.width + tile.left + u;
+        const a = y0 * width + x0;
+        const b = y0 * width + x1;
+        const c = y1 * width + x0;
+        const d = y1 * width + x1;
         for (let ch = 0, o = 0; ch < 3; ch++, o += source) {
-          const top = tensor[o + y0 * width + x0]! + (tensor[o + y0 * width + x1]! - tensor[o + y0 * width + x0]!) * fx;
-          const bottom = tensor[o + y1 * width + x0]! + (tensor[o + y1 * width + x1]! - tensor[o + y1 * width + x0]!) * fx;
+          const top = tensor[o + a]! + (tensor[o + b]! - tensor[o + a]!) * fx;
+          const bottom = tensor[o + c]! + (tensor[o + d]! - tensor[o + c]!) * fx;
           out[ch * plane + p] = top + (bottom - top) * fy;
         }
       }
