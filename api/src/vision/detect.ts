@@ -90,15 +90,20 @@ function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undef
 
 /** Finds this likely may be a card's other corner or a rival reading: a doubtful card's second look includes them. */
 const SPOT_FLOOR = 0.3;
+/** A rival find far weaker than every doubtful card (below this share of the weakest) is not worth a tile. */
+const RIVAL_SHARE = 0.65;
 
 /**
  * The places to look at again, in the detector's pixels: every corner found
  * unsurely (one per place) that is not a card read surely, so a doubtful
- * card's other corner and any rival reading get their second look too.
+ * card's other corner and any rival reading get their second look too, unless
+ * far weaker than the weakest doubtful card.
  */
 function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], sx: number, sy: number): Box[] {
   const sure = cards.filter((c) => c.score >= SURE_SCORE).map((c) => [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy] as Box);
-  return suppress(first.filter((d) => d.score >= SPOT_FLOOR && d.score < SURE_SCORE), DEFAULTS.iouThreshold)
+  const weakest = Math.min(...cards.map((c) => c.score));
+  const floor = Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest);
+  return suppress(first.filter((d) => d.score >= floor && d.score < SURE_SCORE), DEFAULTS.iouThreshold)
     .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
     .map((d) => d.box);
 }
