@@ -17,25 +17,59 @@ const FILL = 0.5;
  * centre, keeping its size; bilinear sampling, grey outside the photo.
  */
 export function rotateTensor(tensor: Float32Array, width: number, height: number, degrees: number): Float32Array {
-  const plane = width * height;
-  const out = new Float32Array(3 * plane);
-  const t = (degrees * Math.PI) / 180;
-  const cos = Math.cos(t);
-  const sin = Math.sin(t);
-  const cx = (width - 1) / 2;
-  const cy = (height - 1) / 2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      // The source of output pixel (x, y): turn it back by -degrees.
-      const dx = x - cx;
-      const dy = y - cy;
-      const sx = cos * dx + sin * dy + cx;
-      const sy = -sin * dx + cos * dy + cy;
-      const p = y * width + x;
-      if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) {
-        out[p] = out[plane + p] = out[2 * plane + p] = FILL;
-        continue;
-      }
+  const out = new Float32Array(3 * width * height).fill(FILL);
+  const block = { left: 0, top: 0, width, height, x: (width - 1) / 2, y: (height - 1) / 2, degrees, zoom: 1 };
+  drawTurned(tensor, width, height, out, width, height, block);
+  return out;
+}
+
+/**
+ * A width × height block of an output image, with its top-left at (left, top),
+ * showing the source image turned by `degrees` (clockwise on screen) about the
+ * source point (x, y), which lands on the block's centre, and magnified by `zoom`.
+ */
+interface TurnedBlock {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  x: number;
+  y: number;
+  degrees: number;
+  zoom: number;
+}
+
+/**
+ * Draws a turned block of a [3, height, width] image into `out` ([3, outHeight,
+ * outWidth]) by bilinear sampling; pixels whose source lies outside the image
+ * are left as they were (the caller's fill).
+ */
+function drawTurned(
+  tensor: Float32Array,
+  width: number,
+  height: number,
+  out: Float32Array,
+  outWidth: number,
+  outHeight: number,
+  block: TurnedBlock,
+): void {
+  const source = width * height;
+  const plane = outWidth * outHeight;
+  // The source of output offset (dx, dy) from the block's centre: turned back by -degrees, shrunk by the zoom.
+  const t = (block.degrees * Math.PI) / 180;
+  const cos = Math.cos(t) / block.zoom;
+  const sin = Math.sin(t) / block.zoom;
+  const { left, top, x, y } = block; // locals: the loop below runs per pixel
+  const halfW = (block.width - 1) / 2;
+  const halfH = (block.height - 1) / 2;
+  for (let v = 0; v < block.height; v++) {
+    const dy = v - halfH;
+    const row = (top + v) * outWidth + left;
+    for (let u = 0; u < block.width; u++) {
+      const dx = u - halfW;
+      const sx = x + cos * dx + sin * dy;
+      const sy = y - sin * dx + cos * dy;
+      if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const x1 = Math.min(x0 + 1, width - 1);
@@ -46,14 +80,14 @@ export function rotateTensor(tensor: Float32Array, width: number, height: number
       const b = y0 * width + x1;
       const c = y1 * width + x0;
       const d = y1 * width + x1;
-      for (let ch = 0, o = 0; ch < 3; ch++, o += plane) {
-        const top = tensor[o + a]! + (tensor[o + b]! - tensor[o + a]!) * fx;
-        const bottom = tensor[o + c]! + (tensor[o + d]! - tensor[o + c]!) * fx;
-        out[o + p] = top + (bottom - top) * fy;
+      const p = row + u;
+      for (let ch = 0, o = 0; ch < 3; ch++, o += source) {
+        const upper = tensor[o + a]! + (tensor[o + b]! - tensor[o + a]!) * fx;
+        const lower = tensor[o + c]! + (tensor[o + d]! - tensor[o + c]!) * fx;
+        out[ch * plane + p] = upper + (lower - upper) * fy;
       }
     }
   }
-  return out;
 }
 
 /** Where a point of the view turned by `degrees` lies in the original image. */
@@ -208,40 +242,10 @@ export function planMosaic(spots: readonly Spot[], turns: readonly number[], zoo
 
 /** Draws the mosaic from a [3, height, width] image: bilinear, grey where a tile leaves the photo. */
 export function renderMosaic(tensor: Float32Array, width: number, height: number, mosaic: Mosaic): Float32Array {
-  const plane = mosaic.width * mosaic.height;
-  const out = new Float32Array(3 * plane).fill(FILL);
-  const source = width * height;
+  const out = new Float32Array(3 * mosaic.width * mosaic.height).fill(FILL);
   for (const tile of mosaic.tiles) {
-    const half = (tile.size - 1) / 2;
-    // tilePointBack, unrolled: the turn's sine and cosine once per tile, not per pixel.
-    const t = (tile.degrees * Math.PI) / 180;
-    const cos = Math.cos(t) / mosaic.zoom;
-    const sin = Math.sin(t) / mosaic.zoom;
-    for (let v = 0; v < tile.size; v++) {
-      const dy = v - half;
-      for (let u = 0; u < tile.size; u++) {
-        const dx = u - half;
-        const sx = tile.x + cos * dx + sin * dy;
-        const sy = tile.y - sin * dx + cos * dy;
-        if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
-        const x0 = Math.floor(sx);
-        const y0 = Math.floor(sy);
-        const x1 = Math.min(x0 + 1, width - 1);
-        const y1 = Math.min(y0 + 1, height - 1);
-        const fx = sx - x0;
-        const fy = sy - y0;
-        const p = (tile.top + v) * mosaic.width + tile.left + u;
-        const a = y0 * width + x0;
-        const b = y0 * width + x1;
-        const c = y1 * width + x0;
-        const d = y1 * width + x1;
-        for (let ch = 0, o = 0; ch < 3; ch++, o += source) {
-          const top = tensor[o + a]! + (tensor[o + b]! - tensor[o + a]!) * fx;
-          const bottom = tensor[o + c]! + (tensor[o + d]! - tensor[o + c]!) * fx;
-          out[ch * plane + p] = top + (bottom - top) * fy;
-        }
-      }
-    }
+    const block = { ...tile, width: tile.size, height: tile.size, zoom: mosaic.zoom };
+    drawTurned(tensor, width, height, out, mosaic.width, mosaic.height, block);
   }
   return out;
 }
