@@ -7,28 +7,26 @@
  * both ways in one small mosaic, or the whole photo turned twice when a card is missing).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { readPhoto } from '../api/src/vision/detect.js';
+import { PHOTO_DIR, realPhotos } from '../test/support/photos.js';
 import { median, percentile, type Row } from './stats.js';
 
-const PHOTOS = fileURLToPath(new URL('../../shared/real-photos/', import.meta.url));
-const NAMES = ['hand-3.jpg', 'hand-5.jpg', 'hand-8.jpg', 'deck-1.jpg', 'deck-3.jpg'];
-const COUNTS = [3, 5, 8, 1, 1];
 const ROUNDS = 6;
 
 function coldStart(): { sessionMs: number; firstMs: number } {
   const probe = fileURLToPath(new URL('./cold-detect.ts', import.meta.url));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', probe, PHOTOS + NAMES[1]], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', probe, PHOTO_DIR + 'hand-5.jpg'], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
 export async function benchDetect(): Promise<Row[]> {
   const colds = Array.from({ length: 3 }, coldStart);
   // Each real photo at exactly 640×480, so the figure is per 640×480 photo.
+  const labelled = realPhotos();
   const photos = await Promise.all(
-    NAMES.map((name) => sharp(readFileSync(PHOTOS + name)).rotate().resize(640, 480, { fit: 'fill' }).jpeg().toBuffer()),
+    labelled.map((photo) => sharp(photo.bytes).rotate().resize(640, 480, { fit: 'fill' }).jpeg().toBuffer()),
   );
   await readPhoto(photos[0]!); // warm
   const times: number[] = [];
@@ -37,7 +35,7 @@ export async function benchDetect(): Promise<Row[]> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, photo] of photos.entries()) {
       const started = performance.now();
-      const reading = await readPhoto(photo, COUNTS[i]);
+      const reading = await readPhoto(photo, labelled[i]!.cards.length);
       const ms = performance.now() - started;
       times.push(ms);
       inference.push(reading.timing.inferenceMs);
