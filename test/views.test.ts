@@ -8,6 +8,9 @@ import {
   MOSAIC_LONG_SIDE,
   mosaicViews,
   planMosaic,
+  closeUp,
+  CLOSE_UP_MAX,
+  CLOSE_UP_SIDE,
   pointBack,
   renderMosaic,
   rotateTensor,
@@ -110,6 +113,17 @@ test('a spot is a square a few times the corner\'s longer side, centred on it, w
   assert.deepEqual(spotAround([100, 100, 140, 160]), { x: 120, y: 130, size: 156 });
   assert.equal(spotAround([0, 0, 5, 5]).size, 128, 'a tiny corner still gets context around it');
   assert.equal(spotAround([0, 0, 300, 300]).size, 320);
+});
+
+test('a second look magnifies small corners up to a readable size, and never large ones or past its cap', () => {
+  assert.equal(closeUp([[0, 0, 20, 16]], 1), CLOSE_UP_SIDE / 20, 'a 20 px corner is shown 40 px long');
+  assert.equal(closeUp([[0, 0, 20, 16]], 2), 1, 'the model already shows it 40 px long');
+  assert.equal(closeUp([[0, 0, 10, 8], [0, 0, 32, 20]], 1), CLOSE_UP_SIDE / 32, 'set by the largest: none grows past 40');
+  assert.equal(closeUp([[0, 0, 4, 4]], 1), CLOSE_UP_MAX);
+  assert.equal(closeUp([[0, 0, 80, 50]], 1), 1);
+  assert.equal(closeUp([], 1), 1);
+  const spot = spotAround([0, 0, 20, 16], 2);
+  assert.equal(spot.size, 64, 'magnified twice, the tile still spans TILE_MIN (128) mosaic pixels');
 });
 
 test('a mosaic lays each spot at each turn in rows 640 px wide, and gives up when over 640×480', () => {

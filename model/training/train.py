@@ -126,6 +126,8 @@ def main():
     ap.add_argument("--eval-n", type=int, default=200)
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     ap.add_argument("--init", help="start from this checkpoint's weights with a fresh optimizer and schedule")
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="seed of the first photo rendered: a later stage starts past the earlier ones' to see new photos")
     ap.add_argument("--eval-only", help="evaluate this checkpoint and exit")
     args = ap.parse_args()
 
@@ -162,7 +164,7 @@ def main():
                     "elapsed": elapsed, "args": vars(args), "width": args.width}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    ds = dataset.SkipDataset(dataset.SyntheticCards(), seen)
+    ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed), seen)
     dl_kw = dict(persistent_workers=True, prefetch_factor=2) if args.workers > 0 else {}
     dl = torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
                                      collate_fn=dataset.collate, **dl_kw)

@@ -4,7 +4,7 @@ import { Gate } from './gate.js';
 import { decodeForModel, modelScale, type DecodedPhoto } from './image.js';
 import { loadDetector, type Detector } from './model.js';
 import { DEFAULTS, iou, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
-import { boxBack, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, type View } from './views.js';
+import { boxBack, closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, type View } from './views.js';
 
 export interface Reading {
   cards: ReadCard[];
@@ -51,8 +51,10 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
     const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(cards, expectedCount) : [];
     if (doubt === 'photo' || doubt.length > 0) {
       const views: View[] = [{ degrees: 0, detections: first }];
-      const spots = doubt === 'photo' ? [] : unsureCorners(first, cards, sx, sy).map(spotAround);
-      const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, modelScale(width, height)) : undefined;
+      const unsure = doubt === 'photo' ? [] : unsureCorners(first, cards, sx, sy);
+      const closer = closeUp(unsure, modelScale(width, height));
+      const spots = unsure.map((box) => spotAround(box, closer));
+      const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, modelScale(width, height) * closer) : undefined;
       if (mosaic) {
         const found = await detector.detect(renderMosaic(tensor, width, height, mosaic), mosaic.width, mosaic.height);
         views.push(...mosaicViews(mosaic, found));
@@ -102,7 +104,8 @@ const RIVAL_SHARE = 0.65;
 function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], sx: number, sy: number): Box[] {
   const sure = cards.filter((c) => c.score >= SURE_SCORE).map((c) => [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy] as Box);
   const weakest = Math.min(...cards.map((c) => c.score));
-  const floor = Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest);
+  // The doubtful cards' own corners always get a look, however weak.
+  const floor = Math.min(weakest, Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest));
   return suppress(first.filter((d) => d.score >= floor && d.score < SURE_SCORE), DEFAULTS.iouThreshold)
     .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
     .map((d) => d.box);

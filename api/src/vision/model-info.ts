@@ -7,6 +7,7 @@ import { loadConfig, PROJECT_ROOT } from '../config.js';
 import { SURE_SCORE } from './detect.js';
 import { MODEL_LONG_SIDE } from './image.js';
 import { loadDetector } from './model.js';
+import { CLOSE_UP_SIDE } from './views.js';
 
 let cached: Promise<object> | undefined;
 
@@ -27,7 +28,13 @@ async function describe(): Promise<object> {
     size_mb: Math.round((bytes.length / 1e6) * 100) / 100,
     architecture: 'Faster R-CNN',
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
-    turned_views: { when: turnedViews, turns: viewScope, degrees: [0, viewDegrees, -viewDegrees], sure_score: SURE_SCORE },
+    turned_views: {
+      when: turnedViews,
+      turns: viewScope,
+      degrees: [0, viewDegrees, -viewDegrees],
+      sure_score: SURE_SCORE,
+      close_up_side: CLOSE_UP_SIDE,
+    },
     cards: CARDS,
     classes: detector.labels,
     load_ms: Math.round(detector.loadMs),

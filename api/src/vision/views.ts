@@ -212,10 +212,31 @@ const TILE_MAX = 320;
 /** Only finds centred this close to a tile's centre (a fraction of its side) belong to the spot. */
 const TILE_REACH = 0.3;
 
-/** The square to look at again around a corner box. */
-export function spotAround(box: Box): Spot {
+/** A corner's longer side, in the model's pixels, that a second look magnifies small corners up to. */
+export const CLOSE_UP_SIDE = 40;
+/** The most a second look magnifies: past this, bilinear upsampling adds blur, not detail. */
+export const CLOSE_UP_MAX = 2.5;
+
+/**
+ * How much to magnify the tiles of a second look beyond the model's own scale:
+ * enough that the largest corner (long side `side` in the model's pixels) is
+ * CLOSE_UP_SIDE long. Small corners (a deck card lying far away) are the ones
+ * misread most, and the detector reads letters best at the sizes it saw most.
+ */
+export function closeUp(boxes: readonly Box[], modelZoom: number): number {
+  if (boxes.length === 0) return 1;
+  const side = Math.max(...boxes.map((b) => Math.max(b[2] - b[0], b[3] - b[1]))) * modelZoom;
+  return Math.min(CLOSE_UP_MAX, Math.max(1, CLOSE_UP_SIDE / side));
+}
+
+/**
+ * The square to look at again around a corner box, in image pixels. Magnified
+ * by `closer`, a tile of it stays between TILE_MIN and TILE_MAX mosaic pixels
+ * at the model's scale.
+ */
+export function spotAround(box: Box, closer = 1): Spot {
   const side = Math.max(box[2] - box[0], box[3] - box[1]);
-  const size = Math.round(Math.min(TILE_MAX, Math.max(TILE_MIN, side * TILE_PER_CORNER)));
+  const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, side * TILE_PER_CORNER)));
   return { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, size };
 }
 
