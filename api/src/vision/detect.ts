@@ -24,6 +24,8 @@ export interface Reading {
 
 /** A card read below this (or a hand short of its count) sends the photo for a second look. */
 export const SURE_SCORE = 0.9;
+/** A corner shorter than this (its long side, in the model's pixels) is never sure after one look. */
+export const SMALL_CORNER = 32;
 
 /** Two photos in flight: one decoding while the other is in the (serialized) detector. */
 const photoGate = new Gate(2);
@@ -48,10 +50,12 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
     const { turnedViews, viewDegrees, viewScope } = loadConfig();
     const turns = [viewDegrees, -viewDegrees];
     let secondLook: Reading['secondLook'] = 'none';
-    const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(cards, expectedCount) : [];
+    // A corner this small in the photo is read at too few pixels to trust at any score.
+    const smallSide = (SMALL_CORNER * sx) / modelScale(width, height);
+    const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(cards, expectedCount, smallSide) : [];
     if (doubt === 'photo' || doubt.length > 0) {
       const views: View[] = [{ degrees: 0, detections: first }];
-      const unsure = doubt === 'photo' ? [] : unsureCorners(first, cards, sx, sy);
+      const unsure = doubt === 'photo' ? [] : unsureCorners(first, cards, doubt, sx, sy);
       const closer = closeUp(unsure, modelScale(width, height));
       const spots = unsure.map((box) => spotAround(box, closer));
       const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, modelScale(width, height) * closer) : undefined;
@@ -83,11 +87,12 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
 
 /**
  * What the first view leaves unsure: the whole photo when a card is missing
- * (no corner to look closer at), else the cards read weakly (none: all sure).
+ * (no corner to look closer at), else the cards read weakly or from a corner
+ * smaller than `smallSide` photo pixels (none: all sure).
  */
-function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undefined): 'photo' | ReadCard[] {
+function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undefined, smallSide: number): 'photo' | ReadCard[] {
   if (cards.length === 0 || (expectedCount !== undefined && cards.length < expectedCount)) return 'photo';
-  return cards.filter((c) => c.score < SURE_SCORE);
+  return cards.filter((c) => c.score < SURE_SCORE || Math.max(c.box[2] - c.box[0], c.box[3] - c.box[1]) < smallSide);
 }
 
 /** Finds this likely may be a card's other corner or a rival reading: a doubtful card's second look includes them. */
@@ -96,17 +101,20 @@ const SPOT_FLOOR = 0.3;
 const RIVAL_SHARE = 0.65;
 
 /**
- * The places to look at again, in the detector's pixels: every corner found
- * unsurely (one per place) that is not a card read surely, so a doubtful
- * card's other corner and any rival reading get their second look too, unless
- * far weaker than the weakest doubtful card.
+ * The places to look at again, in the detector's pixels: the doubtful cards'
+ * corners and every other corner found unsurely (one per place) that is not a
+ * card read surely, so a doubtful card's other corner and any rival reading
+ * get their second look too, unless far weaker than the weakest doubtful card.
  */
-function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], sx: number, sy: number): Box[] {
-  const sure = cards.filter((c) => c.score >= SURE_SCORE).map((c) => [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy] as Box);
-  const weakest = Math.min(...cards.map((c) => c.score));
+function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], doubtful: readonly ReadCard[], sx: number, sy: number): Box[] {
+  const toModel = ({ box }: ReadCard): Box => [box[0] / sx, box[1] / sy, box[2] / sx, box[3] / sy];
+  const sure = cards.filter((c) => !doubtful.includes(c)).map(toModel);
+  const inDoubt = doubtful.map(toModel);
+  const weakest = Math.min(...doubtful.map((c) => c.score));
   // The doubtful cards' own corners always get a look, however weak.
   const floor = Math.min(weakest, Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest));
-  return suppress(first.filter((d) => d.score >= floor && d.score < SURE_SCORE), DEFAULTS.iouThreshold)
+  const unsure = (d: Detection) => d.score < SURE_SCORE || inDoubt.some((box) => iou(box, d.box) >= DEFAULTS.iouThreshold);
+  return suppress(first.filter((d) => d.score >= floor && unsure(d)), DEFAULTS.iouThreshold)
     .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
     .map((d) => d.box);
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CARDS } from '../cards.js';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
-import { SURE_SCORE } from './detect.js';
+import { SMALL_CORNER, SURE_SCORE } from './detect.js';
 import { MODEL_LONG_SIDE } from './image.js';
 import { loadDetector } from './model.js';
 import { CLOSE_UP_SIDE } from './views.js';
@@ -33,6 +33,7 @@ async function describe(): Promise<object> {
       turns: viewScope,
       degrees: [0, viewDegrees, -viewDegrees],
       sure_score: SURE_SCORE,
+      small_corner: SMALL_CORNER,
       close_up_side: CLOSE_UP_SIDE,
     },
     cards: CARDS,
