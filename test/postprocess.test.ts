@@ -72,6 +72,17 @@ test('a missing top-left corner is filled by the other corner of that card, give
   assert.equal(tokens(readCards(detections, { expectedCount: 3 })), 'r/u/th');
 });
 
+test('a card read from its bottom-right corner alone is the front card: last along the fan', () => {
+  const detections = [
+    det(upright('k'), 0.9, [10, 100, 40, 150]),
+    det(upright('i'), 0.9, [60, 80, 90, 130]),
+    det(upright('s'), 0.9, [110, 70, 140, 120]),
+    // the front card's top-left is under a thumb; its bottom-right lies below the middle of the fan
+    det(rotated('u'), 0.8, [80, 400, 110, 450]),
+  ];
+  assert.equal(tokens(readCards(detections, { expectedCount: 4 })), 'k/i/s/u');
+});
+
 test('a fan running down the photo orders along its axis', () => {
   const boxes: Box[] = [
     [100, 100, 120, 130],

@@ -92,7 +92,14 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   } else {
     chosen = primary.filter((c) => c.score >= minScore);
   }
-  return orderAlongFan(chosen, main).map((c) => ({ token: c.card, score: c.score, box: c.box }));
+  // Only the front card of a fan shows its other corner (the rest lie under
+  // the card after them), and the front card is the last one along the fan:
+  // a card read from that corner alone goes last, not where that corner lies.
+  const ordered = [
+    ...orderAlongFan(chosen.filter((c) => c.orientation === main), main),
+    ...orderAlongFan(chosen.filter((c) => c.orientation !== main), main),
+  ];
+  return ordered.map((c) => ({ token: c.card, score: c.score, box: c.box }));
 }
 
 /** The orientation with the most confidence behind it: upright, unless the photo is upside down. */
