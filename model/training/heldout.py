@@ -24,10 +24,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("-n", type=int, default=300, help="held-out seeds to render")
+    ap.add_argument("--skip", type=int, default=0, help="start this many seeds into the held-out range (a further set)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     photos, unreadable = {}, []
-    for i in range(args.n):
+    for i in range(args.skip, args.skip + args.n):
         img, _, _, cards = render.render_photo(HELDOUT_SEED + i)
         name = "heldout-%04d.png" % i
         if cards is None:
@@ -36,7 +37,7 @@ def main():
         img.save(os.path.join(args.out, name))  # PNG: the reader sees exactly the rendered pixels
         photos[name] = {"kind": "hand" if len(cards) > 1 else "deck", "cards": cards}
     about = ("Held-out synthetic photos (seeds %d..%d); %d left out because a held card shows no "
-             "readable corner or a deck photo shows other cards." % (HELDOUT_SEED, HELDOUT_SEED + args.n - 1, len(unreadable)))
+             "readable corner or a deck photo shows other cards." % (HELDOUT_SEED + args.skip, HELDOUT_SEED + args.skip + args.n - 1, len(unreadable)))
     with open(os.path.join(args.out, "labels.json"), "w") as fh:
         json.dump({"about": about, "unreadable": unreadable, "photos": photos}, fh, indent=1)
     print(about)
