@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { readPhoto } from '../api/src/vision/detect.js';
+import { readPhoto, SMALL_CORNER } from '../api/src/vision/detect.js';
+import { CLOSE_UP_SIDE } from '../api/src/vision/views.js';
 import { cardReadsRight, NOT_YET_READ, realPhotos } from './support/photos.js';
 import { spawnServer, type ServerProcess } from './support/server.js';
 
@@ -103,7 +104,8 @@ test('GET /api/model says what is serving', async () => {
   assert.equal(body.classes.length, 63);
   assert.equal(body.cards.length, 31);
   assert.equal(body.input.long_side, 640);
-  assert.deepEqual(Object.keys(body.turned_views).sort(), ['degrees', 'sure_score', 'turns', 'when']);
+  assert.deepEqual(Object.keys(body.turned_views).sort(), ['close_up_side', 'degrees', 'small_corner', 'sure_score', 'turns', 'when']);
+  assert.deepEqual([body.turned_views.close_up_side, body.turned_views.small_corner], [CLOSE_UP_SIDE, SMALL_CORNER]);
 });
 
 test('POST /api/play reads both photos and returns the best play', async () => {
