@@ -4,13 +4,13 @@ import { cardIndex, type Card } from '../api/src/cards.js';
 import { readCards, type Box, type Detection } from '../api/src/vision/postprocess.js';
 import {
   boxBack,
+  CLOSE_UP_MAX,
+  CLOSE_UP_SIDE,
+  closeUp,
   fuseViews,
   MOSAIC_LONG_SIDE,
   mosaicViews,
   planMosaic,
-  closeUp,
-  CLOSE_UP_MAX,
-  CLOSE_UP_SIDE,
   pointBack,
   renderMosaic,
   rotateTensor,

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { Gate } from './gate.js';
 import { decodeForModel, modelScale, type DecodedPhoto } from './image.js';
 import { loadDetector, type Detector } from './model.js';
-import { DEFAULTS, iou, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
+import { DEFAULTS, iou, longSide, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
 import { boxBack, closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, type View } from './views.js';
 
 export interface Reading {
@@ -50,15 +50,16 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
     const { turnedViews, viewDegrees, viewScope } = loadConfig();
     const turns = [viewDegrees, -viewDegrees];
     let secondLook: Reading['secondLook'] = 'none';
+    const zoom = modelScale(width, height);
     // A corner this small in the photo is read at too few pixels to trust at any score.
-    const smallSide = (SMALL_CORNER * sx) / modelScale(width, height);
+    const smallSide = (SMALL_CORNER * sx) / zoom;
     const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(cards, expectedCount, smallSide) : [];
     if (doubt === 'photo' || doubt.length > 0) {
       const views: View[] = [{ degrees: 0, detections: first }];
       const unsure = doubt === 'photo' ? [] : unsureCorners(first, cards, doubt, sx, sy);
-      const closer = closeUp(unsure, modelScale(width, height));
+      const closer = closeUp(unsure, zoom);
       const spots = unsure.map((box) => spotAround(box, closer));
-      const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, modelScale(width, height) * closer) : undefined;
+      const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, zoom * closer) : undefined;
       if (mosaic) {
         const found = await detector.detect(renderMosaic(tensor, width, height, mosaic), mosaic.width, mosaic.height);
         views.push(...mosaicViews(mosaic, found));
@@ -92,7 +93,7 @@ export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?:
  */
 function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undefined, smallSide: number): 'photo' | ReadCard[] {
   if (cards.length === 0 || (expectedCount !== undefined && cards.length < expectedCount)) return 'photo';
-  return cards.filter((c) => c.score < SURE_SCORE || Math.max(c.box[2] - c.box[0], c.box[3] - c.box[1]) < smallSide);
+  return cards.filter((c) => c.score < SURE_SCORE || longSide(c.box) < smallSide);
 }
 
 /** Finds this likely may be a card's other corner or a rival reading: a doubtful card's second look includes them. */

@@ -47,6 +47,11 @@ export interface PostprocessOptions {
 
 export const DEFAULTS = { minScore: 0.5, floorScore: 0.05, iouThreshold: 0.4 } as const;
 
+/** A box's longer side: how big a corner looks, whichever way it is turned. */
+export function longSide(box: Box): number {
+  return Math.max(box[2] - box[0], box[3] - box[1]);
+}
+
 export function iou(a: Box, b: Box): number {
   const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
   const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);

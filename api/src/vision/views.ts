@@ -7,7 +7,7 @@
  * over a few turned views trades some time for steadier readings, so the
  * reader only asks for them when the first view leaves a card in doubt.
  */
-import { iou, type Box, type Detection } from './postprocess.js';
+import { iou, longSide, type Box, type Detection } from './postprocess.js';
 
 /** Grey, the colour the turned view shows where the photo has no pixels. */
 const FILL = 0.5;
@@ -225,7 +225,7 @@ export const CLOSE_UP_MAX = 2.5;
  */
 export function closeUp(boxes: readonly Box[], modelZoom: number): number {
   if (boxes.length === 0) return 1;
-  const side = Math.max(...boxes.map((b) => Math.max(b[2] - b[0], b[3] - b[1]))) * modelZoom;
+  const side = Math.max(...boxes.map(longSide)) * modelZoom;
   return Math.min(CLOSE_UP_MAX, Math.max(1, CLOSE_UP_SIDE / side));
 }
 
@@ -235,8 +235,7 @@ export function closeUp(boxes: readonly Box[], modelZoom: number): number {
  * at the model's scale.
  */
 export function spotAround(box: Box, closer = 1): Spot {
-  const side = Math.max(box[2] - box[0], box[3] - box[1]);
-  const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, side * TILE_PER_CORNER)));
+  const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, longSide(box) * TILE_PER_CORNER)));
   return { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, size };
 }
 
