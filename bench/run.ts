@@ -1,17 +1,19 @@
 /**
  * npm run bench [-- SECTION...]: prints each section's medians against its targets.
- * Sections: game, detect, load (BENCH_LOAD_SECONDS sets each load run's length).
+ * Sections: game, detect, robust, load (BENCH_LOAD_SECONDS sets each load run's length).
  */
 import { cpus } from 'node:os';
 import { benchDetect } from './detect.js';
 import { benchGame } from './game.js';
 import { benchLoad } from './load.js';
+import { benchRobust } from './robust.js';
 import { printTable, type Row } from './stats.js';
 
 const sections: Record<string, () => Promise<Row[]>> = {
   game: benchGame,
   detect: benchDetect,
   load: benchLoad,
+  robust: benchRobust,
 };
 
 const wanted = process.argv.slice(2);

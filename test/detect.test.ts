@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { readPhoto } from '../api/src/vision/detect.js';
 import { scorePhoto, summarizeScores } from '../api/src/vision/evaluate.js';
-import { decodeForModel, ImageDecodeError } from '../api/src/vision/image.js';
+import { decodePhoto, ImageDecodeError } from '../api/src/vision/image.js';
 import { cardReadsRight, cardRealCardsRight, LABELS_PATH, NOT_YET_READ, realPhotos } from './support/photos.js';
 
 const photos = realPhotos();
@@ -66,9 +66,9 @@ test('readings do not depend on the file format, alpha or an EXIF rotation', asy
 });
 
 test('non-images and huge images are refused clearly', async () => {
-  await assert.rejects(decodeForModel(Buffer.from('hello, not a photo')), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
+  await assert.rejects(decodePhoto(Buffer.from('hello, not a photo')), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
   const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#777' } }).png().toBuffer();
-  await assert.rejects(decodeForModel(huge), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
+  await assert.rejects(decodePhoto(huge), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
 });
 
 test('quiddler read --eval prints each photo against its labels and the accuracy', async () => {

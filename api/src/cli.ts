@@ -2,7 +2,7 @@
 /**
  * quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--words FILE]
  * quiddler read PHOTO [--cards N] [--json]
- * quiddler read --eval LABELS.json [--json]
+ * quiddler read --eval LABELS.json [--with-count] [--json]
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -13,9 +13,10 @@ import { ApiError } from './http/errors.js';
 import { decisionJson, decisionText } from './http/game-response.js';
 import { parseGameInput } from './http/game-request.js';
 import { readPhoto } from './vision/detect.js';
-import { summarizeScores } from './vision/evaluate.js';
+import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
 import { ImageDecodeError } from './vision/image.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
+import type { CountCertainty } from './vision/reader.js';
 
 const USAGE = `usage:
   quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
@@ -25,10 +26,12 @@ const USAGE = `usage:
   --words a word list (one word per line, or a .dawg file); SOWPODS by default
 
   quiddler read PHOTO [--cards N] [--json]
-  quiddler read --eval LABELS.json [--json]
+  quiddler read --eval LABELS.json [--with-count] [--json]
 
-  PHOTO   a hand or deck photo (JPEG, PNG, WebP, GIF…); --cards N: it shows N cards
-  --eval  labels.json as in ../shared/real-photos: reads each photo and scores it`;
+  PHOTO   a hand or deck photo (JPEG, PNG, WebP, GIF…); the cards are counted for you,
+          --cards N: a hint that it shows N cards
+  --eval  labels.json as in ../shared/real-photos: reads each photo (without its count,
+          or with it: --with-count) and scores it`;
 
 class UsageError extends Error {}
 
@@ -66,9 +69,10 @@ async function read(args: string[]): Promise<void> {
       cards: { type: 'string', short: 'n' },
       json: { type: 'boolean', default: false },
       eval: { type: 'string' },
+      'with-count': { type: 'boolean', default: false },
     },
   });
-  if (values.eval) return evaluate(values.eval, values.json);
+  if (values.eval) return evaluate(values.eval, values.json, values['with-count']);
   if (positionals.length !== 1) throw new UsageError(`give exactly one PHOTO, got ${positionals.length}`);
   let count: number | undefined;
   if (values.cards !== undefined) {
@@ -77,18 +81,27 @@ async function read(args: string[]): Promise<void> {
   }
   const reading = await readPhoto(await readFile(positionals[0]!), count);
   if (values.json) {
-    const { cards, width, height, timing } = reading;
-    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, width, height, timing }, null, 2));
+    const { cards, width, height, timing, count } = reading;
+    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, width, height, timing }, null, 2));
   } else {
     console.log(reading.cards.map((c) => `${c.token.toUpperCase()} (${c.score.toFixed(2)})`).join('  ') || '(no cards found)');
+    console.log(countLine(reading.count, count));
   }
 }
 
-/** Reads every photo of a labels file (with its card count as the hint) and prints how many were right. */
-async function evaluate(labelsPath: string, json: boolean): Promise<void> {
-  const scores = await readLabelledPhotos(labelsPath, (score) => {
+/** What the reader makes of the count, in a line: sure, in doubt, or fewer than the hint. */
+function countLine(count: CountCertainty, hint: number | undefined): string {
+  if (hint !== undefined && count.seen < hint) return `the photo seems to show ${count.seen} card${count.seen === 1 ? '' : 's'}, not ${hint}`;
+  if (count.sure) return `${count.cards} card${count.cards === 1 ? '' : 's'}`;
+  return `${count.cards} cards read; the photo may show ${count.maybe.join(' or ')}`;
+}
+
+/** Reads every photo of a labels file and prints how many were right. */
+async function evaluate(labelsPath: string, json: boolean, withCount: boolean): Promise<void> {
+  const onScore = (score: PhotoScore) => {
     if (!json) console.log(`${score.allRight ? 'ok  ' : 'MISS'} ${score.photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`);
-  });
+  };
+  const scores = await readLabelledPhotos(labelsPath, { withCount, onScore });
   const summary = summarizeScores(scores);
   if (json) console.log(JSON.stringify({ summary, photos: scores }, null, 2));
   else console.log(`${summary.correct}/${summary.cards} cards right (${(100 * summary.accuracy).toFixed(1)}%), ${summary.photosAllRight}/${summary.photos} photos fully right`);

@@ -9,15 +9,38 @@ dataset.HELDOUT_SEED, never trained on). A photo is kept only if a player could
 tell its cards: every card of a hand shows a readable corner (not one a finger
 covers), and a deck photo shows no corner of another card; how many were left
 out is printed and stored in labels.json.
+
+Two staged sets for the reader's framing logic (never for training):
+  --desk      each photo shrunk to 30-45 % and laid on a 1600x1200 background
+              drawn by the renderer, anywhere, upside down one time in four: a
+              desk or tripod shot where the cards fill a small part of the frame
+  --sideways  each photo turned a quarter either way (a portrait photo stored
+              without its EXIF turn)
 """
 import argparse
 import json
 import os
+import random
 import sys
+
+import numpy as np
+from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render  # noqa: E402
 from dataset import HELDOUT_SEED  # noqa: E402
+
+
+def desk_shot(img, seed):
+    """The photo shrunk to 30-45 % on a 1600x1200 background of the renderer's, anywhere, sometimes upside down."""
+    pyr = random.Random(seed * 7 + 1)
+    rng = np.random.default_rng(seed * 7 + 1)
+    W, H = 1600, 1200
+    table = render.background(rng, pyr, W, H)
+    f = pyr.uniform(0.3, 0.45)
+    small = img.resize((round(img.width * f), round(img.height * f)), Image.BILINEAR)
+    table.paste(small, (pyr.randint(0, W - small.width), pyr.randint(0, H - small.height)))
+    return table.rotate(180) if pyr.random() < 0.25 else table
 
 
 def main():
@@ -25,6 +48,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("-n", type=int, default=300, help="held-out seeds to render")
     ap.add_argument("--skip", type=int, default=0, help="start this many seeds into the held-out range (a further set)")
+    ap.add_argument("--desk", action="store_true", help="shrink each photo onto a 1600x1200 background")
+    ap.add_argument("--sideways", action="store_true", help="turn each photo a quarter either way")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     photos, unreadable = {}, []
@@ -34,6 +59,10 @@ def main():
         if cards is None:
             unreadable.append(name)
             continue
+        if args.desk:
+            img = desk_shot(img, HELDOUT_SEED + i)
+        if args.sideways:
+            img = img.transpose(Image.Transpose.ROTATE_90 if i % 2 else Image.Transpose.ROTATE_270)
         img.save(os.path.join(args.out, name))  # PNG: the reader sees exactly the rendered pixels
         photos[name] = {"kind": "hand" if len(cards) > 1 else "deck", "cards": cards}
     about = ("Held-out synthetic photos (seeds %d..%d); %d left out because a held card shows no "

@@ -451,15 +451,24 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
     tokens = tokens or random_tokens(pyr, n)
     style = pyr.randrange(64) if style is None else style
     # from small cards on a table to a close-up whose cards run off the frame's bottom
-    card_h = pyr.uniform(230, 580) * (1.0 if n <= 7 or pyr.random() < 0.5 else pyr.uniform(0.75, 1.0))
+    far = pyr.random() < FAR_SHARE
+    if far:  # a desk or tripod shot: the fan fills a small part of the photo
+        card_h = pyr.uniform(90, 230)
+    else:  # from small cards on a table to a close-up whose cards run off the frame's bottom
+        card_h = pyr.uniform(230, 580) * (1.0 if n <= 7 or pyr.random() < 0.5 else pyr.uniform(0.75, 1.0))
     scale = card_h / CH
     # wide fans too: the outer cards of a real 8-card hand lean up to ~50 degrees
     step = pyr.uniform(7, 18) * (1 if n <= 6 else pyr.uniform(0.7, 1.05))
     lateral = pyr.uniform(0.1, 0.3) * CW * scale * (1 if n <= 6 else 0.7)  # sideways shift per card (card frame)
     base = pyr.gauss(0, 14)
     dist = card_h * pyr.uniform(0.15, 0.6)
-    top = pyr.uniform(10, H * 0.42)  # top edge of the middle card: the indices stay in the frame
-    px, py = W / 2 + pyr.uniform(-80, 80), top + card_h / 2 + dist
+    if far:  # anywhere in the frame
+        top = pyr.uniform(10, max(11, H - card_h * 1.3))
+        px = pyr.uniform(card_h * 0.8, W - card_h * 0.8)
+    else:
+        top = pyr.uniform(10, H * 0.42)  # top edge of the middle card: the indices stay in the frame
+        px = W / 2 + pyr.uniform(-80, 80)
+    py = top + card_h / 2 + dist
     placed = []
     for i, tok in enumerate(tokens):
         k = i - (n - 1) / 2
@@ -491,10 +500,14 @@ def hand_scene(pyr, rng, tokens=None, W=640, H=480, style=None):
 def deck_scene(pyr, rng, token=None, W=640, H=480, style=None):
     token = token or random_tokens(pyr, 1)[0]
     style = pyr.randrange(64) if style is None else style
-    card_h = pyr.uniform(120, 420)
+    far = pyr.random() < FAR_SHARE
+    card_h = pyr.uniform(60, 120) if far else pyr.uniform(120, 420)  # far: a deck across the table
     scale = card_h / CH
     ang = pyr.uniform(-180, 180) if pyr.random() < 0.7 else pyr.gauss(0, 10)
-    cx, cy = W / 2 + pyr.uniform(-W / 5, W / 5), H / 2 + pyr.uniform(-H / 6, H / 6)
+    if far:
+        cx, cy = pyr.uniform(card_h, W - card_h), pyr.uniform(card_h, H - card_h)
+    else:
+        cx, cy = W / 2 + pyr.uniform(-W / 5, W / 5), H / 2 + pyr.uniform(-H / 6, H / 6)
     placed = []
     if pyr.random() < 0.5:  # a few cards of the deck peeking out underneath
         for _ in range(pyr.randint(1, 3)):
@@ -513,6 +526,58 @@ def deck_scene(pyr, rng, token=None, W=640, H=480, style=None):
 
 
 # --------------------------------------------------------------------------- camera effects
+
+# share of photos with a far, small hand or deck card, and of webcam-like captures
+FAR_SHARE = 0.2
+WEBCAM_SHARE = 0.45
+
+
+def _motion_blur(a, length, angle):
+    """Average of the photo shifted along a line: a camera moved during the exposure."""
+    t = math.radians(angle)
+    acc = np.zeros_like(a)
+    steps = max(2, int(round(length)))
+    pad = steps
+    padded = np.pad(a, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    H, W = a.shape[:2]
+    for k in range(steps):
+        d = (k - (steps - 1) / 2)
+        dx, dy = int(round(d * math.cos(t))), int(round(d * math.sin(t)))
+        acc += padded[pad + dy:pad + dy + H, pad + dx:pad + dx + W]
+    return acc / steps
+
+
+def webcam(img, pyr, rng):
+    """What a laptop webcam or an arm's-length phone adds: defocus or motion blur, a
+    low-resolution sensor scaled up, dim light with sensor noise and a colour cast,
+    lowered contrast, strong compression. Any mix of them, each often mild."""
+    W, H = img.size
+    a = np.asarray(img, np.float32)
+    if pyr.random() < 0.4:  # dim room, auto-gain lifts the noise floor
+        a = a * pyr.uniform(0.35, 0.7)
+    if pyr.random() < 0.4:  # lowered contrast (haze, cheap lens)
+        k = pyr.uniform(0.55, 0.9)
+        a = a.mean() + (a - a.mean()) * k
+    if pyr.random() < 0.4:  # strong colour cast (tungsten, screen light)
+        a = a * np.array([pyr.uniform(0.7, 1.3), pyr.uniform(0.85, 1.15), pyr.uniform(0.65, 1.3)], np.float32)
+    r = pyr.random()
+    if r < 0.4:  # unfocused
+        img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(pyr.uniform(1.0, 3.2)))
+        a = np.asarray(img, np.float32)
+    elif r < 0.65:  # moved
+        a = _motion_blur(a, pyr.uniform(4, 14), pyr.uniform(0, 180))
+    if pyr.random() < 0.6:  # sensor noise, partly per channel
+        s = pyr.uniform(3, 16)
+        a = a + rng.normal(0, s, a.shape[:2] + (1,)).astype(np.float32)
+        a = a + rng.normal(0, s * pyr.uniform(0.2, 0.8), a.shape).astype(np.float32)
+    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    if pyr.random() < 0.45:  # a 240..512 px wide capture, scaled up to the photo's size
+        f = pyr.uniform(240, 520) / W
+        if f < 1:
+            small = img.resize((max(8, int(W * f)), max(8, int(H * f))), pyr.choice([Image.BILINEAR, Image.BOX, Image.NEAREST]))
+            img = small.resize((W, H), pyr.choice([Image.BILINEAR, Image.BICUBIC]))
+    return img
+
 
 def camera(img, pyr, rng):
     W, H = img.size
@@ -536,12 +601,16 @@ def camera(img, pyr, rng):
     if pyr.random() < 0.7:
         a = a + rng.normal(0, pyr.uniform(1, 9), a.shape).astype(np.float32)
     img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
-    r = pyr.random()
-    if r < 0.35:
-        img = img.filter(ImageFilter.GaussianBlur(pyr.uniform(0.3, 1.6)))
-    elif r < 0.5:
-        f = pyr.uniform(0.5, 0.8)
-        img = img.resize((int(W * f), int(H * f)), Image.BILINEAR).resize((W, H), Image.BILINEAR)
+    low_quality = pyr.random() < WEBCAM_SHARE
+    if low_quality:
+        img = webcam(img, pyr, rng)
+    else:
+        r = pyr.random()
+        if r < 0.35:
+            img = img.filter(ImageFilter.GaussianBlur(pyr.uniform(0.3, 1.6)))
+        elif r < 0.5:
+            f = pyr.uniform(0.5, 0.8)
+            img = img.resize((int(W * f), int(H * f)), Image.BILINEAR).resize((W, H), Image.BILINEAR)
     r = pyr.random()
     if r < 0.12:  # GIF-like 256 colour palette with dithering
         img = img.quantize(colors=pyr.choice([256, 128, 64]), dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
@@ -549,7 +618,7 @@ def camera(img, pyr, rng):
         img = img.convert("P", palette=Image.WEB, dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
     if pyr.random() < 0.8:
         buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=pyr.randint(25, 95))
+        img.save(buf, "JPEG", quality=pyr.randint(8, 60) if low_quality else pyr.randint(25, 95))
         buf.seek(0)
         img = Image.open(buf).convert("RGB")
     return img

@@ -2,15 +2,12 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { loadConfig } from '../config.js';
 
-/** Photos are shrunk so their long side is at most this before detection (the model works at 640). */
-export const MODEL_LONG_SIDE = 640;
-/** The model scales its input so the short side is 480, unless that takes the long side past 640. */
-export const MODEL_SHORT_SIDE = 480;
-
-/** The scale the model reads a width × height input at (torchvision's resize inside the ONNX graph). */
-export function modelScale(width: number, height: number): number {
-  return Math.min(MODEL_SHORT_SIDE / Math.min(width, height), MODEL_LONG_SIDE / Math.max(width, height));
-}
+/**
+ * Photos are decoded at most this long a side: the first look reads them at
+ * 640, and far cards are read again from these finer pixels (a 35 % desk shot
+ * of a hand in a 1600 px photo still has its corners ~20 px long).
+ */
+export const WORKING_LONG_SIDE = 1600;
 
 export class ImageDecodeError extends Error {
   constructor(
@@ -21,9 +18,9 @@ export class ImageDecodeError extends Error {
   }
 }
 
-/** A photo decoded at the detector's size. */
+/** A photo decoded at its working size (long side at most WORKING_LONG_SIDE). */
 export interface DecodedPhoto {
-  /** 8-bit RGB, row by row: the one decoded copy, reused to draw the marked-up photo. */
+  /** 8-bit RGB, row by row: the one decoded copy, read by the detector and reused to draw the marked-up photo. */
   rgb: Buffer;
   width: number;
   height: number;
@@ -32,16 +29,11 @@ export interface DecodedPhoto {
   originalHeight: number;
 }
 
-export interface ModelInput extends DecodedPhoto {
-  /** The same pixels as [3, height, width] floats in 0..1. */
-  tensor: Float32Array;
-}
-
 /**
  * JPEG, PNG, WebP, GIF (first frame), TIFF or AVIF of any size: EXIF rotation
  * applied, alpha flattened onto white, grey expanded to RGB.
  */
-export async function decodeForModel(bytes: Uint8Array, maxPixels = loadConfig().maxImagePixels): Promise<ModelInput> {
+export async function decodePhoto(bytes: Uint8Array, maxPixels = loadConfig().maxImagePixels): Promise<DecodedPhoto> {
   let image: Sharp;
   let width: number;
   let height: number;
@@ -58,7 +50,7 @@ export async function decodeForModel(bytes: Uint8Array, maxPixels = loadConfig()
   if (width * height > maxPixels) {
     throw new ImageDecodeError('too_large', `the image is ${width}×${height}, over ${maxPixels / 1e6} megapixels`);
   }
-  const scale = Math.min(1, MODEL_LONG_SIDE / Math.max(width, height));
+  const scale = Math.min(1, WORKING_LONG_SIDE / Math.max(width, height));
   let raw: { data: Buffer; info: OutputInfo };
   try {
     raw = await image
@@ -72,14 +64,7 @@ export async function decodeForModel(bytes: Uint8Array, maxPixels = loadConfig()
     throw classify(error, maxPixels);
   }
   const { data, info } = raw;
-  const plane = info.width * info.height;
-  const tensor = new Float32Array(3 * plane);
-  for (let i = 0, p = 0; p < plane; p++, i += info.channels) {
-    tensor[p] = data[i]! / 255;
-    tensor[plane + p] = data[i + 1]! / 255;
-    tensor[2 * plane + p] = data[i + 2]! / 255;
-  }
-  return { tensor, rgb: data, width: info.width, height: info.height, originalWidth: width, originalHeight: height };
+  return { rgb: data, width: info.width, height: info.height, originalWidth: width, originalHeight: height };
 }
 
 function classify(error: unknown, maxPixels: number): ImageDecodeError {

@@ -3,6 +3,9 @@ import sharp from 'sharp';
 import type { DecodedPhoto } from './image.js';
 import type { ReadCard } from './postprocess.js';
 
+/** The marked-up photo's long side at most. */
+const MARKUP_LONG_SIDE = 960;
+
 const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -28,6 +31,12 @@ export async function markUp(image: DecodedPhoto, cards: readonly ReadCard[]): P
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${shapes.join('')}</svg>`;
   return sharp(image.rgb, { raw: { width: w, height: h, channels: 3 } })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
-    .jpeg({ quality: 80 })
-    .toBuffer();
+    .toBuffer()
+    .then((drawn) =>
+      // The working copy may be 1600 px: a page shows the marked-up photo at most this big.
+      sharp(drawn, { raw: { width: w, height: h, channels: 3 } })
+        .resize({ width: MARKUP_LONG_SIDE, height: MARKUP_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 80 })
+        .toBuffer(),
+    );
 }

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { CARDS } from '../cards.js';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
 import { SMALL_CORNER, SURE_SCORE } from './detect.js';
-import { MODEL_LONG_SIDE } from './image.js';
+import { MODEL_LONG_SIDE } from './reader.js';
 import { loadDetector } from './model.js';
 import { CLOSE_UP_SIDE } from './views.js';
 

@@ -1,0 +1,388 @@
+/**
+ * Pixels in, cards out: where to look, how close, which way up, and when to
+ * look again. Pure: the detector is a function passed in, so the same reader
+ * runs over onnxruntime-node on the server and onnxruntime-web in a browser.
+ *
+ * 1. First look: the whole photo at the model's size.
+ * 2. Far cards: when the cards are small (a desk shot, a deck card across the
+ *    table) or nothing was found in a large photo, find where they are (from
+ *    the first look, or from tiles of the photo read at a finer scale) and
+ *    read that region enlarged so the corners are at a size the model reads well.
+ * 3. Sideways photos: when the fan runs up and down (a portrait photo with no
+ *    EXIF turn), also read the view turned a quarter each way, and keep the
+ *    way up the cards read best in.
+ * 4. Second look at whatever is still in doubt (views.ts): the doubtful
+ *    corners turned ±28° as tiles of one mosaic, or the whole view turned.
+ */
+import { boxToImage, renderView, viewSize, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
+import { DEFAULTS, iou, longSide, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
+import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
+
+/** The detector: a [3, height, width] image in 0..1 in, corners out (boxes in its input's pixels). */
+export type Detect = (tensor: Float32Array, width: number, height: number) => Promise<Detection[]>;
+
+/** The model reads at most this long a side… */
+export const MODEL_LONG_SIDE = 640;
+/** …and scales its input so the short side is this, unless that takes the long side past MODEL_LONG_SIDE. */
+export const MODEL_SHORT_SIDE = 480;
+
+/** The scale the model reads a width × height input at (torchvision's resize inside the ONNX graph). */
+export function modelScale(width: number, height: number): number {
+  return Math.min(MODEL_SHORT_SIDE / Math.min(width, height), MODEL_LONG_SIDE / Math.max(width, height));
+}
+
+export interface ReaderOptions {
+  /** The number of cards the photo is said to show: a hint. */
+  expectedCount?: number;
+  /** When the detector also reads turned views: only on doubt, always, or never. */
+  turnedViews: 'doubt' | 'always' | 'never';
+  viewDegrees: number;
+  /** What a doubtful first look turns: the corners in doubt (a mosaic), or the whole view. */
+  viewScope: 'corners' | 'photo';
+}
+
+/** How sure the reader is of the number of cards. */
+export interface CountCertainty {
+  /** Cards read. */
+  cards: number;
+  /** No weak extra find that could be one more card, and no card read so weakly it could be none. */
+  sure: boolean;
+  /** The counts the photo may show, `cards` among them (e.g. [7, 8]). */
+  maybe: number[];
+  /** Cards read surely without the hint (score ≥ 0.5): fewer than the hint means the photo shows fewer. */
+  seen: number;
+}
+
+export interface ImageReading {
+  /** Boxes in the image's pixels, left to right along the fan. */
+  cards: ReadCard[];
+  /** Every corner found above the model's floor (merged over the views), in the image's pixels. */
+  detections: Detection[];
+  /** The turns the second look used: [0] alone, or [0, +d, -d]. */
+  views: number[];
+  secondLook: 'none' | 'corners' | 'photo';
+  /** Clockwise quarter turns of the photo the cards were read in (1: a sideways photo turned upright). */
+  quarter: Quarter;
+  /** The part of the image read enlarged, when the cards were small in it. */
+  region?: Box;
+  /** How many inferences the reading took. */
+  inferences: number;
+  count: CountCertainty;
+}
+
+/** A card read below this (or a hand short of its count) sends the photo for a second look. */
+export const SURE_SCORE = 0.9;
+/** A corner shorter than this (its long side, in the model's pixels) is never sure after one look. */
+export const SMALL_CORNER = 32;
+/** A region is read enlarged so that its corners' long side is about this many model pixels. */
+export const TARGET_CORNER = 56;
+/** Enlarging a region further than this (view pixels per image pixel) adds blur, not detail. */
+const MAX_REGION_ZOOM = 4;
+/** A closer look must enlarge at least this much to be worth an inference. */
+const MIN_GAIN = 1.3;
+/** Tiles read the photo this many times finer than the first look (at most the photo's own pixels). */
+const TILE_GAIN = 2.5;
+/** Tiles overlap by a quarter, so a fan cut by one tile's edge is whole in the next. */
+const TILE_STRIDE = 0.75;
+/** At most this many closer looks, each framed from the last. */
+const CLOSER_STEPS = 2;
+/** Finds this likely mark where far cards are. */
+const FIND_FLOOR = 0.3;
+/** Corners of one hand or one card lie within this many corner lengths of each other. */
+const CLUSTER_REACH = 6;
+/** The region read around far corners reaches this many corner lengths past them: neighbours missed so far. */
+const REGION_MARGIN = 4;
+/** A sideways fan's reading in another quarter turn is preferred unless it scores under this share. */
+const SIDEWAYS_SHARE = 0.8;
+/** Cards read below this could be no card: the count is in doubt. */
+const WEAK_CARD = 0.65;
+/** Finds from this up to the reading floor, away from every card read, could be one more card. */
+const EXTRA_FLOOR = 0.25;
+
+interface Look {
+  view: ViewSpec;
+  tensor: Float32Array;
+  width: number;
+  height: number;
+  /** In the view's pixels. */
+  detections: Detection[];
+  cards: ReadCard[];
+}
+
+export async function readImage(detect: Detect, image: RgbImage, options: ReaderOptions): Promise<ImageReading> {
+  let inferences = 0;
+  const counted: Detect = (tensor, width, height) => {
+    inferences++;
+    return detect(tensor, width, height);
+  };
+  const { expectedCount } = options;
+  let best = await look(counted, image, wholeView(image, MODEL_LONG_SIDE), expectedCount);
+  // Far cards: each closer look finds the corners at a better scale, so a second one can frame them better still.
+  for (let step = 0; step < CLOSER_STEPS; step++) {
+    const closer = await lookCloser(counted, image, best, expectedCount, step === 0);
+    if (!closer || quality(closer.cards) <= quality(best.cards)) break;
+    best = closer;
+  }
+  if (isSideways(best.cards, best.detections)) best = await bestQuarter(counted, image, best, expectedCount);
+  const settled = await settle(counted, best, options);
+  const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
+  const detections = settled.detections.map(toImage);
+  const cards = settled.cards.map((c) => ({ ...c, box: boxToImage(best.view, c.box) }));
+  const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
+  return {
+    cards,
+    detections,
+    views: settled.views,
+    secondLook: settled.secondLook,
+    quarter: best.view.quarter,
+    ...(whole ? {} : { region: [best.view.left, best.view.top, best.view.left + best.view.width, best.view.top + best.view.height] as Box }),
+    inferences,
+    count: countCertainty(cards, detections, expectedCount),
+  };
+}
+
+async function look(detect: Detect, image: RgbImage, view: ViewSpec, expectedCount?: number): Promise<Look> {
+  const { tensor, width, height } = renderView(image, view);
+  const detections = await detect(tensor, width, height);
+  return { view, tensor, width, height, detections, cards: readCards(detections, { expectedCount }) };
+}
+
+/** How well a look reads: its cards' confidence summed (more cards read surely is better). */
+function quality(cards: readonly ReadCard[]): number {
+  return cards.reduce((sum, c) => sum + c.score, 0);
+}
+
+/** A corner's long side as the model sees it in a look. */
+function modelSide(box: Box, current: Look): number {
+  return longSide(box) * modelScale(current.width, current.height);
+}
+
+/**
+ * The region holding far cards, read enlarged: found from the first look's
+ * corners when it read some small ones, or from tiles of the photo read finer
+ * when it read none. Undefined when that would not enlarge them usefully.
+ */
+async function lookCloser(detect: Detect, image: RgbImage, current: Look, expectedCount: number | undefined, mayTile: boolean): Promise<Look | undefined> {
+  const finds = current.detections.filter((d) => d.score >= FIND_FLOOR).map((d) => ({ ...d, box: boxToImage(current.view, d.box) }));
+  const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore);
+  const sides = read.map((c) => modelSide(c.box, current)).sort((a, b) => a - b);
+  const small = sides.length > 0 && sides[sides.length >> 1]! < SMALL_CORNER;
+  const tileZoom = Math.min(1, TILE_GAIN * current.view.zoom);
+  // Nothing read surely in a photo with pixels to spare: the cards may be too small to see at this scale at all.
+  const unsure = current.cards.every((c) => c.score < SURE_SCORE);
+  if (mayTile && unsure && tileZoom >= MIN_GAIN * current.view.zoom) finds.push(...(await tileFinds(detect, image, tileZoom)));
+  else if (!small && read.length > 0) return undefined;
+  const cluster = strongestCluster(finds);
+  if (!cluster) return undefined;
+  const side = medianSide(cluster);
+  const margin = REGION_MARGIN * side;
+  const left = Math.max(0, Math.min(...cluster.map((b) => b[0])) - margin);
+  const top = Math.max(0, Math.min(...cluster.map((b) => b[1])) - margin);
+  const right = Math.min(image.width, Math.max(...cluster.map((b) => b[2])) + margin);
+  const bottom = Math.min(image.height, Math.max(...cluster.map((b) => b[3])) + margin);
+  const width = right - left;
+  const height = bottom - top;
+  // Corners at the size the model reads best, unless the region must fit its input (then it fills it).
+  const zoom = Math.min(TARGET_CORNER / side, MAX_REGION_ZOOM, modelScale(width, height));
+  if (zoom < MIN_GAIN * current.view.zoom) return undefined;
+  return look(detect, image, { left, top, width, height, zoom, quarter: 0 }, expectedCount);
+}
+
+/** Reads the photo in overlapping model-sized tiles at `zoom`: the corners found, in the image's pixels. */
+async function tileFinds(detect: Detect, image: RgbImage, zoom: number): Promise<Detection[]> {
+  const tileWidth = Math.min(image.width, MODEL_LONG_SIDE / zoom);
+  const tileHeight = Math.min(image.height, MODEL_SHORT_SIDE / zoom);
+  const starts = (total: number, tile: number) => {
+    const count = Math.max(1, Math.ceil((total - tile) / (TILE_STRIDE * tile)) + 1);
+    return Array.from({ length: count }, (_, i) => (count === 1 ? 0 : ((total - tile) * i) / (count - 1)));
+  };
+  const found: Detection[] = [];
+  for (const top of starts(image.height, tileHeight)) {
+    for (const left of starts(image.width, tileWidth)) {
+      const view: ViewSpec = { left, top, width: tileWidth, height: tileHeight, zoom, quarter: 0 };
+      const { tensor, width, height } = renderView(image, view);
+      for (const d of await detect(tensor, width, height)) {
+        if (d.score >= FIND_FLOOR) found.push({ ...d, box: boxToImage(view, d.box) });
+      }
+    }
+  }
+  return suppress(found, DEFAULTS.iouThreshold);
+}
+
+/**
+ * The finds that belong together with the most confident one: corners within
+ * CLUSTER_REACH corner lengths of a member join it (a hand's corners, a deck
+ * card's two corners), so stray finds elsewhere do not stretch the region.
+ */
+function strongestCluster(finds: readonly { box: Box; score: number }[]): Box[] | undefined {
+  if (finds.length === 0) return undefined;
+  const sorted = [...finds].sort((a, b) => b.score - a.score).map((f) => f.box);
+  const members = [sorted[0]!];
+  const rest = sorted.slice(1);
+  const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (let i = rest.length - 1; i >= 0; i--) {
+      const [x, y] = centre(rest[i]!);
+      const near = members.some((m) => {
+        const [mx, my] = centre(m);
+        return Math.hypot(x - mx, y - my) <= CLUSTER_REACH * Math.max(longSide(m), longSide(rest[i]!));
+      });
+      if (near) {
+        members.push(...rest.splice(i, 1));
+        grown = true;
+      }
+    }
+  }
+  return members;
+}
+
+function medianSide(boxes: readonly Box[]): number {
+  const sides = boxes.map(longSide).sort((a, b) => a - b);
+  return sides[sides.length >> 1]!;
+}
+
+/** A corner index is taller than wide (letters over points); turned a quarter, its box is wider than tall. */
+const SIDEWAYS_ASPECT = 1.15;
+
+/**
+ * Whether the cards stand sideways in the view, as in a portrait photo stored
+ * without its EXIF turn: most corners found are wider than tall, or two or
+ * more cards line up closer to vertical than to horizontal.
+ */
+export function isSideways(cards: readonly ReadCard[], detections: readonly Detection[] = []): boolean {
+  const finds = detections.filter((d) => d.score >= FIND_FLOOR);
+  if (finds.length >= 2) {
+    const aspects = finds.map(({ box }) => (box[2] - box[0]) / Math.max(1e-6, box[3] - box[1])).sort((a, b) => a - b);
+    if (aspects[aspects.length >> 1]! >= SIDEWAYS_ASPECT) return true;
+  }
+  const sure = cards.filter((c) => c.score >= DEFAULTS.minScore);
+  if (sure.length < 2) return false;
+  const xs = sure.map((c) => (c.box[0] + c.box[2]) / 2);
+  const ys = sure.map((c) => (c.box[1] + c.box[3]) / 2);
+  const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+  return spread(ys) > spread(xs);
+}
+
+/** The same view turned a quarter each way: the one whose cards read best, a sideways fan counting for less. */
+async function bestQuarter(detect: Detect, image: RgbImage, current: Look, expectedCount?: number): Promise<Look> {
+  const weigh = (l: Look) => quality(l.cards) * (isSideways(l.cards, l.detections) ? SIDEWAYS_SHARE : 1);
+  let best = current;
+  for (const quarter of [1, 3] as const) {
+    const turned = await look(detect, image, { ...current.view, quarter }, expectedCount);
+    if (weigh(turned) > weigh(best)) best = turned;
+  }
+  return best;
+}
+
+interface Settled {
+  detections: Detection[];
+  cards: ReadCard[];
+  views: number[];
+  secondLook: ImageReading['secondLook'];
+}
+
+/** The second look at what the chosen look leaves in doubt (boxes in the view's pixels). */
+async function settle(detect: Detect, current: Look, options: ReaderOptions): Promise<Settled> {
+  const { width, height, tensor, detections: first } = current;
+  const { expectedCount, turnedViews, viewDegrees, viewScope } = options;
+  const zoom = modelScale(width, height);
+  const smallSide = SMALL_CORNER / zoom;
+  const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(current.cards, expectedCount, smallSide) : [];
+  if (doubt !== 'photo' && doubt.length === 0) return { detections: first, cards: current.cards, views: [0], secondLook: 'none' };
+  const turns = [viewDegrees, -viewDegrees];
+  const views: View[] = [{ degrees: 0, detections: first }];
+  const unsure = doubt === 'photo' ? [] : unsureCorners(first, current.cards, doubt);
+  const closer = closeUp(unsure, zoom);
+  const spots = unsure.map((box) => spotAround(box, closer));
+  const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, zoom * closer) : undefined;
+  let secondLook: Settled['secondLook'];
+  if (mosaic) {
+    const found = await detect(renderMosaic(tensor, width, height, mosaic), mosaic.width, mosaic.height);
+    views.push(...mosaicViews(mosaic, found));
+    secondLook = 'corners';
+  } else {
+    for (const turn of turns) views.push(await turnedView(detect, tensor, width, height, turn));
+    secondLook = 'photo';
+  }
+  const detections = fuseViews(views, width, height);
+  return { detections, cards: readCards(detections, { expectedCount }), views: [0, ...turns], secondLook };
+}
+
+/**
+ * What the first view leaves unsure: the whole view when a card is missing
+ * (no corner to look closer at), else the cards read weakly or from a corner
+ * smaller than `smallSide` view pixels (none: all sure).
+ */
+function whatIsInDoubt(cards: readonly ReadCard[], expectedCount: number | undefined, smallSide: number): 'photo' | ReadCard[] {
+  if (cards.length === 0 || (expectedCount !== undefined && cards.length < expectedCount)) return 'photo';
+  return cards.filter((c) => c.score < SURE_SCORE || longSide(c.box) < smallSide);
+}
+
+/** Finds this likely may be a card's other corner or a rival reading: a doubtful card's second look includes them. */
+const SPOT_FLOOR = 0.3;
+/** A rival find far weaker than every doubtful card (below this share of the weakest) is not worth a tile. */
+const RIVAL_SHARE = 0.65;
+
+/**
+ * The places to look at again: the doubtful cards' corners and every other
+ * corner found unsurely (one per place) that is not a card read surely, so a
+ * doubtful card's other corner and any rival reading get their second look
+ * too, unless far weaker than the weakest doubtful card.
+ */
+function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], doubtful: readonly ReadCard[]): Box[] {
+  const sure = cards.filter((c) => !doubtful.includes(c)).map((c) => c.box);
+  const inDoubt = doubtful.map((c) => c.box);
+  const weakest = Math.min(...doubtful.map((c) => c.score));
+  // The doubtful cards' own corners always get a look, however weak.
+  const floor = Math.min(weakest, Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest));
+  const unsure = (d: Detection) => d.score < SURE_SCORE || inDoubt.some((box) => iou(box, d.box) >= DEFAULTS.iouThreshold);
+  return suppress(first.filter((d) => d.score >= floor && unsure(d)), DEFAULTS.iouThreshold)
+    .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
+    .map((d) => d.box);
+}
+
+/** The detector's view turned by `degrees`, its boxes brought back into the view's frame. */
+async function turnedView(detect: Detect, tensor: Float32Array, width: number, height: number, degrees: number): Promise<View> {
+  const raw = await detect(rotateTensor(tensor, width, height, degrees), width, height);
+  const detections = raw.flatMap((d) => {
+    const [x1, y1, x2, y2] = boxBack(d.box, width, height, degrees);
+    const cx = (x1 + x2) / 2;
+    const cy = (y1 + y2) / 2;
+    // A find centred where the turned view shows no photo is no corner of it.
+    if (cx < 0 || cy < 0 || cx > width || cy > height) return [];
+    const box: Box = [Math.max(0, x1), Math.max(0, y1), Math.min(width, x2), Math.min(height, y2)];
+    return [{ ...d, box }];
+  });
+  return { degrees, detections };
+}
+
+/**
+ * How sure the count is: a weak find away from every card read could be one
+ * more card, and a card read weakly could be none; either puts the count in doubt.
+ */
+export function countCertainty(cards: readonly ReadCard[], detections: readonly Detection[], expectedCount?: number): CountCertainty {
+  const n = cards.length;
+  const seen = cards.filter((c) => c.score >= DEFAULTS.minScore).length;
+  const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
+  const extra = detections.some((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
+  const weak = cards.some((c) => c.score < WEAK_CARD);
+  const maybe = new Set([n]);
+  if (extra && (expectedCount === undefined || n < expectedCount)) maybe.add(n + 1);
+  if (weak && n > 1) maybe.add(n - 1);
+  if (expectedCount !== undefined && seen < expectedCount) maybe.add(seen);
+  const sorted = [...maybe].sort((a, b) => a - b);
+  return { cards: n, sure: sorted.length === 1, maybe: sorted, seen };
+}
+
+/** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */
+function overlapsMuch(a: Box, b: Box): boolean {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return false;
+  const area = (box: Box) => (box[2] - box[0]) * (box[3] - box[1]);
+  return (w * h) / Math.min(area(a), area(b)) > 0.5;
+}
+
+/** Re-exported for callers that size inputs themselves. */
+export { viewSize };
