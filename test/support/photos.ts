@@ -24,24 +24,3 @@ export function realPhotos(): LabelledPhoto[] {
     bytes: readFileSync(PHOTO_DIR + name),
   }));
 }
-
-/**
- * What the committed model's card (model/model.json, written by
- * scripts/model-card.ts when the model was trained) says it reads in each real
- * photo. A photo the card reads right must stay read right: tests assert it.
- * A photo it does not read right yet is a todo, the aim the README tracks.
- */
-export function cardReadsRight(photo: { name: string; cards: readonly string[] }): boolean {
-  return modelCard().real_photos?.readings?.[photo.name] === photo.cards.join('/');
-}
-
-/** The real cards the model card says the committed model reads right. */
-export function cardRealCardsRight(): number {
-  return modelCard().real_photos?.cards_right ?? 0;
-}
-
-function modelCard(): { real_photos?: { cards_right?: number; readings?: Record<string, string> } } {
-  return JSON.parse(readFileSync(new URL('../../model/model.json', import.meta.url), 'utf8'));
-}
-
-export const NOT_YET_READ = 'the model card (model/model.json) says the committed model does not read this photo right yet';

@@ -8,6 +8,8 @@ import { ApiError } from './errors.js';
 
 export interface PhotoResult {
   reading: Reading;
+  /** The count the player gave as a hint for this photo (a deck photo: 1). */
+  hint?: number;
   /** The photo with the cards drawn on it, as a data URL (when asked for). */
   image?: string;
 }
@@ -30,7 +32,7 @@ export async function readPhotos(request: CardsRequest): Promise<Partial<Record<
       }
       throw error;
     }
-    const result: PhotoResult = { reading };
+    const result: PhotoResult = { reading, ...(hint !== undefined ? { hint } : {}) };
     if (request.images) {
       const jpeg = await markUp(reading.image, reading.cards);
       result.image = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
@@ -42,8 +44,9 @@ export async function readPhotos(request: CardsRequest): Promise<Partial<Record<
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-export function photoJson({ reading, image }: PhotoResult) {
+export function photoJson({ reading, image, hint }: PhotoResult) {
   const tokens = reading.cards.map((c) => c.token);
+  const { count } = reading;
   return {
     cards: tokens.join('/'),
     tokens,
@@ -52,8 +55,21 @@ export function photoJson({ reading, image }: PhotoResult) {
     height: reading.height,
     // The turns (degrees) the detector looked at the photo with: more than [0] when a card was in doubt,
     // and what those turned views showed ('corners' in doubt, or the whole 'photo' when a card was missing).
+    // How sure the number of cards is: `maybe` lists the counts the photo may show when it is in doubt,
+    // and `fewer_than_hint` says the photo shows fewer cards surely than the count it was sent with.
+    count: {
+      cards: count.cards,
+      sure: count.sure,
+      maybe: count.maybe,
+      seen: count.seen,
+      ...(hint !== undefined ? { hint, fewer_than_hint: count.seen < hint } : {}),
+    },
     views: reading.views,
     second_look: reading.secondLook,
+    // Quarter turns (clockwise) the photo was read at: a sideways photo stored without its EXIF turn reads at 1 or 3.
+    quarter_turns: reading.quarter,
+    // The part of the photo read enlarged, [x1, y1, x2, y2], when its cards were small in it.
+    ...(reading.region ? { region: reading.region } : {}),
     timing_ms: { decode: round(reading.timing.decodeMs), inference: round(reading.timing.inferenceMs) },
     ...(image ? { image } : {}),
   };

@@ -8,10 +8,23 @@ export interface Detail {
   box: [number, number, number, number];
 }
 
+export interface CountCertainty {
+  cards: number;
+  /** False when the photo may show another number of cards: `maybe` lists them. */
+  sure: boolean;
+  maybe: number[];
+  /** Cards read surely without the hint. */
+  seen: number;
+  /** The count sent as a hint, and whether the photo surely shows fewer. */
+  hint?: number;
+  fewer_than_hint?: boolean;
+}
+
 export interface PhotoReading {
   cards: string;
   tokens: string[];
   details: Detail[];
+  count: CountCertainty;
   width: number;
   height: number;
   timing_ms: { decode: number; inference: number };
@@ -59,12 +72,13 @@ export interface GameResponse extends Play {
 
 const http = axios.create({ baseURL: '/api', timeout: 60_000, headers: { 'Content-Type': 'application/json' } });
 
+/** Reads the photos; `handCount` is the player's hint for the hand photo (left out: the reader counts). */
 export async function readCards(
   photos: { hand?: string; deck?: string },
-  nCards: number,
+  handCount: number | null,
   signal?: AbortSignal,
 ): Promise<CardsResponse> {
-  const body = { ...photos, n_cards: nCards, images: false };
+  const body = { ...photos, ...(handCount !== null ? { n_cards: handCount } : {}), images: false };
   return (await http.post<CardsResponse>('/cards', body, { signal })).data;
 }
 

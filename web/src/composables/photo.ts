@@ -1,6 +1,6 @@
 /** One photo (the hand or the discard) and the cards read from it, as the player corrects them. */
 import { reactive } from 'vue';
-import type { PhotoReading } from './api';
+import type { CountCertainty, PhotoReading } from './api';
 
 export type Kind = 'hand' | 'deck';
 
@@ -23,14 +23,16 @@ export interface PhotoState {
   width: number;
   height: number;
   chips: Chip[];
-  /** The card count asked for when this photo was read. */
-  readWith: number | null;
+  /** The player's count for this photo, a hint to the reader; null: the reader counts. */
+  hint: number | null;
+  /** How sure the reader was of the count, as last read. */
+  count: CountCertainty | null;
 }
 
 let nextId = 1;
 
 export function newPhoto(kind: Kind): PhotoState {
-  return reactive({ kind, src: null, source: null, status: 'empty', error: '', width: 0, height: 0, chips: [], readWith: null });
+  return reactive({ kind, src: null, source: null, status: 'empty', error: '', width: 0, height: 0, chips: [], hint: null, count: null });
 }
 
 export function chip(token: string, score: number | null = null, box: Chip['box'] = null, origin?: Chip['origin']): Chip {
@@ -41,6 +43,7 @@ export function applyReading(photo: PhotoState, reading: PhotoReading): void {
   photo.width = reading.width;
   photo.height = reading.height;
   photo.chips = reading.details.map((d) => chip(d.token, d.score, d.box));
+  photo.count = reading.count;
   photo.status = 'done';
   photo.error = '';
 }

@@ -1,11 +1,9 @@
-/** Player settings remembered between visits (localStorage). */
+/** Player settings remembered between visits (localStorage), and the hand-size limits. */
 import { reactive, watch } from 'vue';
 
 export type Facing = 'environment' | 'user';
 
 export interface Settings {
-  /** Cards in the hand this round (3..10). */
-  nCards: number;
   showBoxes: boolean;
   facing: Facing;
 }
@@ -15,12 +13,11 @@ export const MIN_CARDS = 3;
 export const MAX_CARDS = 10;
 
 function load(): Settings {
-  const defaults: Settings = { nCards: 5, showBoxes: true, facing: 'environment' };
+  // The card count is not a setting: the reader counts, and a count the player gives is a hint for one photo.
+  const defaults: Settings = { showBoxes: true, facing: 'environment' };
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Settings>;
-    const n = Number(saved.nCards);
     return {
-      nCards: Number.isInteger(n) && n >= MIN_CARDS && n <= MAX_CARDS ? n : defaults.nCards,
       showBoxes: typeof saved.showBoxes === 'boolean' ? saved.showBoxes : defaults.showBoxes,
       facing: saved.facing === 'user' ? 'user' : defaults.facing,
     };

@@ -1,0 +1,194 @@
+/**
+ * The pure reader's pieces: views of a photo (crop, zoom, quarter turns) and
+ * their box mapping, the sideways test, how sure a count is, and how a reading
+ * is scored against the truth. No model needed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { scorePhoto } from '../api/src/vision/evaluate.js';
+import { boxToImage, boxToView, renderView, viewSize, wholeView, type Quarter, type RgbImage } from '../api/src/vision/pixels.js';
+import type { Box, Detection, ReadCard } from '../api/src/vision/postprocess.js';
+import { countCertainty, isSideways, readImage, type Detect } from '../api/src/vision/reader.js';
+import { VARIANTS } from '../bench/variants.js';
+
+/** A small image whose every pixel is different, so a wrong turn or shift shows. */
+function gradient(width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = 3 * (y * width + x);
+      data[p] = (x * 37) % 256;
+      data[p + 1] = (y * 53) % 256;
+      data[p + 2] = (x * 11 + y * 7) % 256;
+    }
+  }
+  return { data, width, height };
+}
+
+const toBytes = (tensor: Float32Array, plane: number) =>
+  Uint8Array.from({ length: plane * 3 }, (_, i) => Math.round(tensor[(i % 3) * plane + Math.floor(i / 3)]! * 255));
+
+test('a quarter-turned view is the image turned as sharp turns it', async () => {
+  const image = gradient(7, 5);
+  for (const quarter of [0, 1, 2, 3] as Quarter[]) {
+    const view = { ...wholeView(image, 640), quarter };
+    const { tensor, width, height } = renderView(image, view);
+    const expected = await sharp(image.data, { raw: { width: 7, height: 5, channels: 3 } })
+      .rotate(quarter * 90)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    assert.deepEqual([width, height], [expected.info.width, expected.info.height], `quarter ${quarter}: size`);
+    assert.deepEqual(toBytes(tensor, width * height), new Uint8Array(expected.data), `quarter ${quarter}: pixels`);
+  }
+});
+
+test('boxes go from a view to the image and back, for every turn, crop and zoom', () => {
+  const image = gradient(300, 200);
+  const box: Box = [40, 30, 70, 90];
+  for (const quarter of [0, 1, 2, 3] as Quarter[]) {
+    const view = { left: 20, top: 10, width: 160, height: 120, zoom: 2.5, quarter };
+    const there = boxToView(view, box);
+    const back = boxToImage(view, there);
+    back.forEach((v, i) => assert.ok(Math.abs(v - box[i]!) < 1e-9, `quarter ${quarter}: ${back} vs ${box}`));
+    const { width, height } = viewSize(view);
+    assert.ok(there[0] >= 0 && there[2] <= width && there[1] >= 0 && there[3] <= height, 'inside the view');
+  }
+});
+
+test('a zoomed crop shows the region enlarged; outside the photo is grey', () => {
+  const image = gradient(40, 30);
+  const view = { left: 10, top: 10, width: 10, height: 10, zoom: 3, quarter: 0 as const };
+  const { tensor, width, height } = renderView(image, view);
+  assert.deepEqual([width, height], [30, 30]);
+  // The view's centre pixel shows the region's centre, (15, 15) in the image.
+  const centre = 15 * width + 15;
+  const source = 3 * (15 * 40 + 15);
+  assert.ok(Math.abs(tensor[centre]! * 255 - image.data[source]!) < 20, 'red at the centre');
+  const off = renderView(image, { left: -100, top: -100, width: 10, height: 10, zoom: 1, quarter: 0 });
+  assert.ok(off.tensor.every((v) => Math.abs(v - 0.5) < 1e-6), 'grey off the photo');
+});
+
+const card = (token: string, score: number, box: Box): ReadCard => ({ token: token as ReadCard['token'], score, box });
+
+test('a fan running up and down, or corners wider than tall, is sideways', () => {
+  const across = [card('a', 0.9, [10, 10, 30, 50]), card('b', 0.9, [60, 15, 80, 55]), card('c', 0.9, [110, 12, 130, 52])];
+  assert.equal(isSideways(across), false);
+  const down = [card('a', 0.9, [10, 10, 50, 30]), card('b', 0.9, [15, 60, 55, 80]), card('c', 0.9, [12, 110, 52, 130])];
+  assert.equal(isSideways(down), true);
+  const wide: Detection[] = [
+    { box: [0, 0, 50, 20], label: 1, score: 0.6 },
+    { box: [100, 0, 150, 22], label: 2, score: 0.6 },
+  ];
+  assert.equal(isSideways([], wide), true);
+  assert.equal(isSideways([card('a', 0.95, [0, 0, 20, 40])]), false, 'one card alone says nothing');
+});
+
+test('the count is sure, or in doubt with the counts it may be', () => {
+  const cards = [card('a', 0.97, [0, 0, 20, 40]), card('b', 0.95, [40, 0, 60, 40])];
+  assert.deepEqual(countCertainty(cards, []), { cards: 2, sure: true, maybe: [2], seen: 2 });
+  // A weak find away from both cards: maybe one more.
+  const extra: Detection[] = [{ box: [80, 0, 100, 40], label: 3, score: 0.35 }];
+  assert.deepEqual(countCertainty(cards, extra), { cards: 2, sure: false, maybe: [2, 3], seen: 2 });
+  // A weak find on a card read already is that card, not another.
+  const same: Detection[] = [{ box: [1, 1, 21, 41], label: 3, score: 0.35 }];
+  assert.equal(countCertainty(cards, same).sure, true);
+  // A card read weakly: maybe one fewer.
+  const weak = [...cards, card('c', 0.55, [80, 0, 100, 40])];
+  assert.deepEqual(countCertainty(weak, []).maybe, [2, 3]);
+  // A hint above what is seen: the count seen is among the possibilities.
+  const filled = [...cards, card('c', 0.12, [80, 0, 100, 40])];
+  assert.deepEqual(countCertainty(filled, [], 3), { cards: 3, sure: false, maybe: [2, 3], seen: 2 });
+});
+
+test('a reading is scored by the cards it keeps in order: a missed card shifts no other', () => {
+  assert.equal(scorePhoto('p', ['x', 'a', 'u', 'd'], ['a', 'u', 'd']).correct, 3);
+  assert.equal(scorePhoto('p', ['x', 'a', 'u', 'd'], ['a', 'u', 'd']).allRight, false);
+  assert.equal(scorePhoto('p', ['r', 'u', 'th'], ['th', 'r', 'u']).correct, 2, 'out of order costs the card out of place');
+  assert.equal(scorePhoto('p', ['r', 'u', 'th'], ['r', 'u', 'th']).allRight, true);
+});
+
+/**
+ * A stand-in detector that really looks at its input: every red blob is a
+ * corner (label = 1 + its index left to right), found only when at least
+ * 16 px long, and surer the bigger it is, as a small detector behaves.
+ */
+const redBlobs: Detect = async (tensor, width, height) => {
+  const plane = width * height;
+  const red = (p: number) => tensor[p]! > 0.8 && tensor[plane + p]! < 0.2 && tensor[2 * plane + p]! < 0.2;
+  const seen = new Uint8Array(plane);
+  const blobs: Box[] = [];
+  for (let start = 0; start < plane; start++) {
+    if (seen[start] || !red(start)) continue;
+    const box: Box = [width, height, 0, 0];
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % width;
+      const y = Math.floor(p / width);
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x + 1);
+      box[3] = Math.max(box[3], y + 1);
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, y > 0 ? p - width : -1, y < height - 1 ? p + width : -1]) {
+        if (q >= 0 && !seen[q] && red(q)) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    blobs.push(box);
+  }
+  const scale = Math.min(480 / Math.min(width, height), 640 / Math.max(width, height));
+  return blobs
+    .filter((b) => Math.max(b[2] - b[0], b[3] - b[1]) * scale >= 16)
+    .sort((a, b) => a[0] - b[0])
+    .map((box, i) => ({ box, label: 1 + i, score: Math.min(0.99, (0.5 * Math.max(box[2] - box[0], box[3] - box[1]) * scale) / 20) }));
+};
+
+test('far cards: found in finer tiles of a large photo, then read from their region enlarged', async () => {
+  const width = 1600;
+  const height = 1200;
+  const data = new Uint8Array(width * height * 3).fill(128);
+  const corners: Box[] = [
+    [800, 600, 810, 620],
+    [830, 602, 840, 622],
+  ];
+  for (const [x1, y1, x2, y2] of corners) {
+    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set([255, 0, 0], 3 * (y * width + x));
+  }
+  const reading = await readImage(redBlobs, { data, width, height }, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  assert.equal(reading.cards.length, 2, 'both corners read');
+  for (const [i, c] of reading.cards.entries()) {
+    c.box.forEach((v, k) => assert.ok(Math.abs(v - corners[i]![k]!) < 1.5, `corner ${i} box ${c.box} vs ${corners[i]}`));
+    assert.ok(c.score > 0.9, 'read sure once enlarged');
+  }
+  assert.ok(reading.region, 'a region was read enlarged');
+  const [rx1, ry1, rx2, ry2] = reading.region!;
+  assert.ok(rx1 <= 800 && ry1 <= 600 && rx2 >= 840 && ry2 >= 622 && rx2 - rx1 < 400, `region ${reading.region} frames the corners`);
+  assert.ok(reading.inferences <= 12, `a bounded search (${reading.inferences} inferences)`);
+});
+
+test('a small photo with nothing in it is not searched in tiles', async () => {
+  const image = gradient(640, 480);
+  let calls = 0;
+  const reading = await readImage(
+    async () => {
+      calls++;
+      return [];
+    },
+    image,
+    { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' },
+  );
+  assert.deepEqual(reading.cards, []);
+  assert.ok(calls <= 3, `${calls} inferences: the first look and at most the turned photo`);
+});
+
+test('the bench variants are the same bytes on every run', async () => {
+  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  for (const variant of VARIANTS.filter((v) => v.name !== 'far, 35 %' && v.name !== 'far, upside down')) {
+    const [a, b] = [await variant.make(photo), await variant.make(photo)];
+    assert.ok(a.equals(b), variant.name);
+  }
+});
