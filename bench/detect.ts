@@ -1,10 +1,11 @@
 /**
  * Detection figures: cold start (session create + first photo, in a fresh
  * process, as a new function instance pays it) and the warm time per
- * 640×480 photo over the real photos in ../shared/real-photos, each read with
- * its card count as the hint, as the product reads them (a photo whose first
+ * 640×480 photo over the real photos in ../shared/real-photos, each read
+ * without a card count, as the page reads them by default (a photo whose first
  * look leaves a card in doubt gets a second look: its doubtful corners turned
- * both ways in one small mosaic, or the whole photo turned twice when a card is missing).
+ * both ways in one small mosaic, or the whole photo turned twice when a card is
+ * missing); and a 12-megapixel phone photo (4000×3000), decoded and read whole.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -35,18 +36,28 @@ export async function benchDetect(): Promise<Row[]> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, photo] of photos.entries()) {
       const started = performance.now();
-      const reading = await readPhoto(photo, labelled[i]!.cards.length);
+      const reading = await readPhoto(photo);
       const ms = performance.now() - started;
       times.push(ms);
       inference.push(reading.timing.inferenceMs);
       byLook[reading.secondLook].push(ms);
     }
   }
+  // A 12-megapixel phone photo of the hand: sharp's shrink-on-load and the 1600 px working copy keep it cheap.
+  const phone = await sharp(labelled.find((p) => p.kind === 'hand')!.bytes).rotate().resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const phoneTimes: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    await readPhoto(phone);
+    phoneTimes.push(performance.now() - started);
+  }
   const warm = median(times);
+  const phoneMs = median(phoneTimes);
   const cold = median(colds.map((c) => c.sessionMs + c.firstMs));
   return [
-    { what: `photo 640×480, warm, decode+detect (median of ${times.length})`, value: `${warm.toFixed(0)} ms`, target: '≤ 250 ms', ok: warm <= 250 },
-    { what: 'photo 640×480, warm, p90', value: `${percentile(times, 90).toFixed(0)} ms` },
+    { what: `photo 640×480, no count, warm, decode+detect (median of ${times.length})`, value: `${warm.toFixed(0)} ms`, target: '≤ 150 ms', ok: warm <= 150 },
+    { what: 'photo 640×480, warm, p90', value: `${percentile(times, 90).toFixed(0)} ms`, target: '≤ 400 ms', ok: percentile(times, 90) <= 400 },
+    { what: '12-megapixel phone photo (4000×3000 JPEG), median of 5', value: `${phoneMs.toFixed(0)} ms`, target: '≤ 600 ms', ok: phoneMs <= 600 },
     { what: 'of which model inference (median)', value: `${median(inference).toFixed(0)} ms` },
     {
       what: 'photos read in one look / + turned corners / + turned photo',

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DEFAULT_DICTIONARY } from '../api/src/config.js';
+import { DEFAULT_DICTIONARY } from '../api/src/settings.js';
 import { buildWordGraph, deserializeWordGraph, serializeWordGraph } from '../api/src/game/word-graph.js';
 
 const require = createRequire(import.meta.url);

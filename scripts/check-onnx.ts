@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { settings } from '../api/src/settings.js';
 import { loadDetector } from '../api/src/vision/model.js';
 
 const dir = process.argv[2];
@@ -18,7 +19,7 @@ if (!dir) {
   process.exit(2);
 }
 const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Record<string, { boxes: number[][]; labels: number[]; scores: number[] }>;
-const detector = await loadDetector();
+const detector = await loadDetector(settings().modelPath);
 let worst = 0;
 let worstScore = 0;
 let mismatches = 0;

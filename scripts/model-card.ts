@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../api/src/config.js';
+import { settings } from '../api/src/settings.js';
 import { summarizeScores } from '../api/src/vision/evaluate.js';
 import { readLabelledPhotos } from '../api/src/vision/read-labelled.js';
 
@@ -59,7 +59,7 @@ const total = (key: 'iters' | 'images') =>
 const scores = await readLabelledPhotos(values.real!);
 const real = summarizeScores(scores);
 const heldout = values.heldout ? summarizeScores(await readLabelledPhotos(values.heldout)) : undefined;
-const { turnedViews, viewDegrees, viewScope } = loadConfig();
+const { turnedViews, viewDegrees, viewScope } = settings();
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
   classes_scheme: 'label 0 background; 1..31 upright corner index of each card; 32..62 the same rotated 180°',

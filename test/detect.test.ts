@@ -12,7 +12,7 @@ const photos = realPhotos();
 /** The real cards (all 18) that must be read right without being told how many each photo shows: a fixed bar. */
 const REAL_CARDS_FLOOR = 18;
 
-const tokens = async (bytes: Buffer, n?: number) => (await readPhoto(bytes, n)).cards.map((c) => c.token);
+const tokens = async (bytes: Buffer, n?: number) => (await readPhoto(bytes, { expectedCount: n })).cards.map((c) => c.token);
 
 for (const photo of photos) {
   test(`the real model reads ${photo.name} without a count: ${photo.cards.join('/')}`, async () => {
@@ -23,7 +23,7 @@ for (const photo of photos) {
   });
 
   test(`${photo.name}: the true count as a hint reads the same; boxes inside the photo, scores in 0..1`, async () => {
-    const reading = await readPhoto(photo.bytes, photo.cards.length);
+    const reading = await readPhoto(photo.bytes, { expectedCount: photo.cards.length });
     assert.deepEqual(reading.cards.map((c) => c.token), photo.cards);
     assert.equal(reading.count.seen, photo.cards.length, 'the photo shows as many cards as the hint');
     for (const card of reading.cards) {
@@ -45,7 +45,7 @@ test(`the model reads at least ${REAL_CARDS_FLOOR} of the 18 real cards right, w
 
 test('a hint above what the photo shows is filled with the weakest finds, and says so', async () => {
   const photo = photos.find((p) => p.name === 'hand-3.jpg')!;
-  const reading = await readPhoto(photo.bytes, 6);
+  const reading = await readPhoto(photo.bytes, { expectedCount: 6 });
   assert.ok(reading.count.seen < 6, 'the photo shows fewer cards than the hint');
   assert.ok(reading.count.maybe.includes(reading.count.seen));
   for (const card of photo.cards) assert.ok(reading.cards.some((c) => c.token === card), `${card} is still read`);
@@ -65,7 +65,7 @@ test('readings do not depend on the file format, alpha or an EXIF rotation', asy
     exif: await sharp(await sharp(pixels.data, raw).rotate(90).png().toBuffer()).withMetadata({ orientation: 8 }).png().toBuffer(),
   };
   for (const [name, bytes] of Object.entries(variants)) assert.deepEqual(await tokens(bytes, 5), original, name);
-  const turned = await readPhoto(variants.exif, 5);
+  const turned = await readPhoto(variants.exif, { expectedCount: 5 });
   assert.deepEqual([turned.width, turned.height], [pixels.info.width, pixels.info.height], 'boxes are in the upright photo');
   // Lossy or resized copies still give a full reading.
   for (const bytes of [await sharp(photo.bytes).greyscale().jpeg().toBuffer(), await sharp(photo.bytes).resize(1920).jpeg().toBuffer()]) {
@@ -74,9 +74,9 @@ test('readings do not depend on the file format, alpha or an EXIF rotation', asy
 });
 
 test('non-images and huge images are refused clearly', async () => {
-  await assert.rejects(decodePhoto(Buffer.from('hello, not a photo')), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
+  await assert.rejects(decodePhoto(Buffer.from('hello, not a photo'), 40e6), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
   const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#777' } }).png().toBuffer();
-  await assert.rejects(decodePhoto(huge), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
+  await assert.rejects(decodePhoto(huge, 40e6), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
 });
 
 test('quiddler read --eval prints each photo against its labels and the accuracy', async () => {

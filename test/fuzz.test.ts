@@ -9,11 +9,15 @@ import { test } from 'node:test';
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import sharp from 'sharp';
 import { CARDS } from '../api/src/cards.js';
-import { cards } from '../api/src/functions/cards.js';
-import { game } from '../api/src/functions/game.js';
+import { createServices } from '../api/src/app/services.js';
+import { apiFunctions } from '../api/src/functions/index.js';
+import { settings } from '../api/src/settings.js';
 import { seededRandom } from './support/fixtures.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
+const functions = apiFunctions(createServices(settings()));
+const cards = functions.cards!.handler as (request: InstanceType<typeof HttpRequest>, context: InstanceType<typeof InvocationContext>) => Promise<HttpResponseInit>;
+const game = functions.game!.handler as typeof cards;
 const random = seededRandom(4242);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const int = (max: number) => Math.floor(random() * max);

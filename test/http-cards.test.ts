@@ -43,7 +43,7 @@ async function postJson(path: string, body: unknown, base = server.url) {
 }
 
 /** What the detection core reads in a photo, called directly (a hand without a count, as the page sends it; a deck photo as one card): every HTTP path must give the same. */
-const coreReading = async (p: (typeof photos)[number]) => (await readPhoto(p.bytes, p.kind === 'deck' ? 1 : undefined)).cards.map((c) => c.token);
+const coreReading = async (p: (typeof photos)[number]) => (await readPhoto(p.bytes, { expectedCount: p.kind === 'deck' ? 1 : undefined })).cards.map((c) => c.token);
 
 for (const photo of photos) {
   test(`${photo.name} through /api/cards, without a count, reads ${photo.cards.join('/')}`, async () => {

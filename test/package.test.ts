@@ -36,7 +36,7 @@ test('the deploy package runs on its own and answers game and cards', { timeout:
       body: JSON.stringify({ hand: hand.bytes.toString('base64'), n_cards: 3 }),
     }).then((r) => r.json());
     // The packaged model reads as the one in the repository does.
-    const expected = (await readPhoto(hand.bytes, 3)).cards.map((c) => c.token).join('/');
+    const expected = (await readPhoto(hand.bytes, { expectedCount: 3 })).cards.map((c) => c.token).join('/');
     assert.equal(cards.hand?.cards, expected, JSON.stringify(cards).slice(0, 300));
     assert.equal(cards.hand.tokens.length, 3);
   } finally {

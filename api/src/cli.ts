@@ -6,15 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
-import { decideTurn, GameInputError } from './game/decide.js';
-import { loadDictionary } from './game/dictionary.js';
-import { ApiError } from './http/errors.js';
-import { decisionJson, decisionText } from './http/game-response.js';
-import { parseGameInput } from './http/game-request.js';
+import { adviseTurn, decisionJson, decisionText, parseGameInput } from './app/game-service.js';
+import { DomainError } from './errors.js';
+import { settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';
 import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
-import { ImageDecodeError } from './vision/image.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
 import type { CountCertainty } from './vision/reader.js';
 
@@ -56,8 +52,7 @@ async function play(args: string[]): Promise<void> {
     clamp_at_zero: values.clamp,
     alternatives: values.alternatives,
   });
-  const graph = await loadDictionary(values.words ?? loadConfig().dictionaryPath);
-  const decision = decideTurn(graph, input.hand, input.deck, input);
+  const decision = await adviseTurn(input, values.words ?? settings().dictionaryPath);
   console.log(values.json ? JSON.stringify(decisionJson(decision), null, 2) : decisionText(decision));
 }
 
@@ -79,7 +74,7 @@ async function read(args: string[]): Promise<void> {
     count = Number(values.cards);
     if (!Number.isInteger(count) || count < 1 || count > 10) throw new UsageError('--cards must be an integer from 1 to 10');
   }
-  const reading = await readPhoto(await readFile(positionals[0]!), count);
+  const reading = await readPhoto(await readFile(positionals[0]!), { expectedCount: count });
   if (values.json) {
     const { cards, width, height, timing, count } = reading;
     console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, width, height, timing }, null, 2));
@@ -118,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown command "${command}"`);
     return 0;
   } catch (error) {
-    if (error instanceof ApiError || error instanceof GameInputError || error instanceof UsageError || error instanceof ImageDecodeError) {
+    if (error instanceof DomainError || error instanceof UsageError || error instanceof SettingsError) {
       console.error(`quiddler: ${error.message}`);
       if (error instanceof UsageError) console.error(USAGE);
       return 2;

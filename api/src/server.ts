@@ -1,7 +1,7 @@
 /**
  * The embedded local app server: one port serving the built web page at / and
  * the Azure Functions at /api/<name>, by calling the very handlers Azure runs.
- * Run: npm start (PORT, HOST and the settings in config.ts apply).
+ * Run: npm start (PORT, HOST and the settings in settings.ts apply).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -11,10 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
-import { loadConfig, PROJECT_ROOT, type Config } from './config.js';
+import type { HttpFunctionOptions } from '@azure/functions';
+import { createServices } from './app/services.js';
+import { apiFunctions } from './functions/index.js';
 import { loadDictionary } from './game/dictionary.js';
+import { PROJECT_ROOT, settings as processSettings, type Settings } from './settings.js';
 import { loadDetector } from './vision/model.js';
-import { functions } from './routes.js';
 
 // A CommonJS package: Node's ESM loader cannot see these as named exports.
 const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
@@ -54,13 +56,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface ServerOptions extends Partial<Config> {
+export interface ServerOptions extends Partial<Settings> {
   /** Where request lines go; null for silence. */
   log?: ((line: string) => void) | null;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const config = { ...loadConfig(), ...options };
+  // These settings serve every request: what is warmed here is what answers.
+  const { log: _log, ...overrides } = options;
+  const config: Settings = { ...processSettings(), ...overrides };
+  const functions = apiFunctions(createServices(config));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   // Warm up: the first request should not pay for loading the dictionary or the model.
   await loadDictionary(config.dictionaryPath);
@@ -75,7 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     res.on('finish', () =>
       log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`),
     );
-    handle(req, res, config).catch((error) => {
+    handle(req, res, config, functions).catch((error) => {
       console.error('local server error:', error);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal server error' } });
       else res.destroy();
@@ -111,18 +116,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, config: Config): Promise<void> {
+type Functions = Record<string, HttpFunctionOptions>;
+
+async function handle(req: IncomingMessage, res: ServerResponse, config: Settings, functions: Functions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = /^\/api\/([^/]+)\/?$/.exec(url.pathname);
-  if (match) return callFunction(match[1]!, req, res, url);
+  if (match) return callFunction(functions, match[1]!, req, res, url);
   if (url.pathname.startsWith('/api/')) {
     return sendJson(res, 404, { error: { code: 'not_found', message: `no function at ${url.pathname}` } });
   }
   return serveStatic(url.pathname, req, res, config.webRoot);
 }
 
-async function callFunction(name: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const fn = functions[name];
+async function callFunction(functions: Functions, name: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
   if (!fn) {
     const names = Object.keys(functions).map((n) => `/api/${n}`);
     return sendJson(res, 404, { error: { code: 'not_found', message: `no function "${name}"; try ${names.join(', ')}` } });
@@ -210,6 +217,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function main(): Promise<void> {
+  try {
+    processSettings();
+  } catch (error) {
+    console.error(`quiddler server: ${(error as Error).message}`);
+    process.exit(2);
+  }
   const running = await startServer();
   console.log(`Quiddler assistant on ${running.url}  (API: ${running.url}/api/game, Ctrl+C to stop)`);
   const stop = (signal: string) => {

@@ -1,18 +1,12 @@
-import {
-  app,
-  type HttpFunctionOptions,
-  type HttpRequest,
-  type HttpResponseInit,
-  type InvocationContext,
-} from '@azure/functions';
+import type { HttpFunctionOptions } from '@azure/functions';
+import type { Services } from '../app/services.js';
 import { respond } from '../http/respond.js';
-import { modelInfo } from '../vision/model-info.js';
 
 /** GET /api/model: which detector is serving, its version, classes and input size. */
-export async function model(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return respond(context, async () => ({ status: 200, jsonBody: await modelInfo() }));
+export function modelFunction(services: Services): HttpFunctionOptions {
+  return {
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    handler: (_request, context) => respond(context, async () => ({ status: 200, jsonBody: await services.model() })),
+  };
 }
-
-export const modelFunction = { methods: ['GET'], authLevel: 'anonymous', handler: model } satisfies HttpFunctionOptions;
-
-app.http('model', modelFunction);

@@ -2,6 +2,7 @@
  * Finds every way a multiset of cards spells dictionary words, and indexes the
  * sub-multisets of a hand so the solver can work on them as small integers.
  */
+import { MIN_WORD_CARDS } from '../rules.js';
 import { CARDS, CARD_POINTS, cardIndex, points, type Card } from '../cards.js';
 import { ROOT, type WordGraph } from './word-graph.js';
 
@@ -171,7 +172,7 @@ function findWords(graph: WordGraph, hand: CardMultiset, withExtra: boolean): Wi
   };
 
   const record = (edge: number, code: number) => {
-    if (path.length < 2 || !graph.isFinal(edge)) return;
+    if (path.length < MIN_WORD_CARDS || !graph.isFinal(edge)) return;
     const key = `${code}:${extra}`;
     if (!found.has(key)) found.set(key, { code, cards: [...path], text: path.join(''), points: points(path), extra });
   };

@@ -3,11 +3,11 @@
  * card to drop, and which words to lay down.
  */
 import { CARDS, CARD_COPIES, CARD_POINTS, cardIndex, points, type Card } from '../cards.js';
+import { DomainError } from '../errors.js';
+import { HAND_LIMITS, roundScore } from '../rules.js';
 import { CardMultiset, findWordsWithExtraCard } from './card-words.js';
 import { CardSolver, compare, pickBest, samePlay, type Play, type SolveOptions } from './solver.js';
 import type { WordGraph } from './word-graph.js';
-
-export const MAX_HAND = 10;
 
 export interface DrawOutcome {
   card: Card;
@@ -38,20 +38,17 @@ export interface Decision {
 }
 
 /** A turn that breaks the rules or the deck; `code` names the problem for API clients. */
-export class GameInputError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class GameInputError extends DomainError {
+  constructor(code: string, message: string) {
+    super('invalid', code, message);
   }
 }
 
 /** Checks a hand and deck card against the rules and the 118-card deck. */
 export function validateTurn(hand: readonly Card[], deck: Card): void {
-  if (hand.length === 0) throw new GameInputError('empty_hand', 'the hand is empty: give 1 to 10 cards');
-  if (hand.length > MAX_HAND) {
-    throw new GameInputError('hand_too_long', `the hand has ${hand.length} cards; a hand holds at most ${MAX_HAND}`);
+  if (hand.length < HAND_LIMITS.min) throw new GameInputError('empty_hand', `the hand is empty: give ${HAND_LIMITS.min} to ${HAND_LIMITS.max} cards`);
+  if (hand.length > HAND_LIMITS.max) {
+    throw new GameInputError('hand_too_long', `the hand has ${hand.length} cards; a hand holds at most ${HAND_LIMITS.max}`);
   }
   const inView = new Map<Card, number>();
   for (const card of [...hand, deck]) inView.set(card, (inView.get(card) ?? 0) + 1);
@@ -87,7 +84,8 @@ export function drawExpectation(graph: WordGraph, hand: readonly Card[], deck: C
   const found = findWordsWithExtraCard(graph, set);
   const solver = new CardSolver(set, found.filter((w) => w.extra === -1), options);
   const handPoints = points(hand);
-  const clamp = (score: number) => (options.clampAtZero ? Math.max(0, score) : score);
+  // Kept cards score their words' points less the points of the rest (rules.ts).
+  const score = (wordPoints: number, keptPoints: number) => roundScore(wordPoints, keptPoints - wordPoints, options.clampAtZero);
   const outcomes: DrawOutcome[] = [];
   let unseen = 0;
   let total = 0;
@@ -104,16 +102,16 @@ export function drawExpectation(graph: WordGraph, hand: readonly Card[], deck: C
       }
     }
     // Dropping t itself leaves the hand as it was.
-    let best = clamp(2 * solver.wordPointsOf(set.full) - handPoints);
+    let best = score(solver.wordPointsOf(set.full), handPoints);
     let drop = card;
     set.types.forEach((dropped, i) => {
-      const kept = set.full - set.strides[i]!;
-      let wordPoints = solver.wordPointsOf(kept);
+      const rest = set.full - set.strides[i]!;
+      let wordPoints = solver.wordPointsOf(rest);
       for (const w of withCard) {
-        if (solver.contains(kept, w.rest)) wordPoints = Math.max(wordPoints, w.points + solver.wordPointsOf(kept - w.rest));
+        if (solver.contains(rest, w.rest)) wordPoints = Math.max(wordPoints, w.points + solver.wordPointsOf(rest - w.rest));
       }
-      const score = clamp(2 * wordPoints - (handPoints - CARD_POINTS[dropped] + CARD_POINTS[card]));
-      if (score > best) [best, drop] = [score, dropped];
+      const kept = score(wordPoints, handPoints - CARD_POINTS[dropped] + CARD_POINTS[card]);
+      if (kept > best) [best, drop] = [kept, dropped];
     });
     outcomes.push({ card, remaining, score: best, drop });
     unseen += remaining;

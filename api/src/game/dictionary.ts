@@ -1,6 +1,6 @@
 /** Loads a word list once per process: the packed SOWPODS graph by default, or any text list. */
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_DICTIONARY } from '../config.js';
+import { DEFAULT_DICTIONARY } from '../settings.js';
 import { buildWordGraph, deserializeWordGraph, type WordGraph } from './word-graph.js';
 
 const loaded = new Map<string, Promise<WordGraph>>();

@@ -9,6 +9,7 @@
  * answer is exact, never greedy.
  */
 import { points, type Card } from '../cards.js';
+import { roundScore } from '../rules.js';
 import { CardMultiset, findCardWords, type CardWord } from './card-words.js';
 import type { WordGraph } from './word-graph.js';
 
@@ -118,10 +119,6 @@ export class CardSolver {
   /** Whether sub-multiset `inner` lies within `outer`. */
   contains(outer: number, inner: number): boolean {
     return (((this.packed[outer]! | this.guards) - this.packed[inner]!) & this.guards) === this.guards;
-  }
-
-  private clamp(score: number): number {
-    return this.options.clampAtZero ? Math.max(0, score) : score;
   }
 
   private firstType(code: number): number {
@@ -234,7 +231,7 @@ export class CardSolver {
       drop,
       words,
       unused,
-      score: this.clamp(wordPoints - points(unused)),
+      score: roundScore(wordPoints, points(unused), this.options.clampAtZero),
       complete: unused.length === 0,
       longestWord,
     };

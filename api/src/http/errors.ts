@@ -1,18 +1,16 @@
-/** The one error type that crosses the HTTP edge: a status, a stable code and a message for people. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+/** How a domain error crosses the HTTP edge: its kind picks the status; the body names the code and the problem. */
+import { DomainError, type ErrorKind } from '../errors.js';
+import type { ErrorResponse } from '../app/contract.js';
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new ApiError(400, code, message, details);
+export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  forbidden: 403,
+  too_large: 413,
+  unsupported: 415,
+  unplayable: 422,
+  busy: 503,
+};
 
-export function errorBody(error: ApiError) {
-  return { error: { code: error.code, message: error.message, ...error.details } };
+export function errorBody(error: DomainError): ErrorResponse {
+  return { error: { ...error.details, code: error.code, message: error.message } };
 }

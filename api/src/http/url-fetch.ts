@@ -10,7 +10,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import { ApiError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 const BLOCKED = new BlockList();
 for (const [net, prefix] of [
@@ -46,7 +46,7 @@ export async function fetchImageUrl(raw: string, limits: FetchLimits): Promise<B
   for (let hop = 0; ; hop++) {
     const answer = await get(url, limits, deadline);
     if ('redirect' in answer) {
-      if (hop >= MAX_REDIRECTS) throw new ApiError(400, 'url_fetch_failed', `too many redirects from ${raw}`);
+      if (hop >= MAX_REDIRECTS) throw new DomainError('invalid', 'url_fetch_failed', `too many redirects from ${raw}`);
       url = parseUrl(new URL(answer.redirect, url).href);
       continue;
     }
@@ -59,10 +59,10 @@ function parseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ApiError(400, 'invalid_url', `not a valid URL: ${raw.slice(0, 100)}`);
+    throw new DomainError('invalid', 'invalid_url', `not a valid URL: ${raw.slice(0, 100)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ApiError(400, 'invalid_url', `only http and https URLs can be fetched, not ${url.protocol}`);
+    throw new DomainError('invalid', 'invalid_url', `only http and https URLs can be fetched, not ${url.protocol}`);
   }
   return url;
 }
@@ -71,7 +71,7 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const allowed = limits.allowHosts.includes(host.toLowerCase());
   const refuse = (address: string) =>
-    new ApiError(403, 'url_forbidden', `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`);
+    new DomainError('forbidden', 'url_forbidden', `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`);
 
   // Checked at connect time, for every address the name resolves to.
   const lookup = (hostname: string, options: object, callback: (...args: unknown[]) => void) => {
@@ -96,7 +96,7 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
       }
       if (status !== 200) {
         response.resume();
-        return reject(new ApiError(400, 'url_fetch_failed', `fetching ${url.href} answered HTTP ${status}`));
+        return reject(new DomainError('invalid', 'url_fetch_failed', `fetching ${url.href} answered HTTP ${status}`));
       }
       const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > limits.maxBytes) {
@@ -119,10 +119,10 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
     request.on('timeout', () => request.destroy(timeoutError(url)));
     request.on('close', () => clearTimeout(timer));
     request.on('error', (error) =>
-      reject(error instanceof ApiError ? error : new ApiError(400, 'url_fetch_failed', `could not fetch ${url.href}: ${error.message}`)),
+      reject(error instanceof DomainError ? error : new DomainError('invalid', 'url_fetch_failed', `could not fetch ${url.href}: ${error.message}`)),
     );
   });
 }
 
-const tooLarge = (max: number) => new ApiError(413, 'image_too_large', `the image is over ${max / 1024 / 1024} MB`);
-const timeoutError = (url: URL) => new ApiError(400, 'url_timeout', `fetching ${url.href} took too long`);
+const tooLarge = (max: number) => new DomainError('too_large', 'image_too_large', `the image is over ${max / 1024 / 1024} MB`);
+const timeoutError = (url: URL) => new DomainError('invalid', 'url_timeout', `fetching ${url.href} took too long`);

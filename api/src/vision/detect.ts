@@ -1,5 +1,5 @@
 /** Photo in, cards out: decode with sharp, then the pure reader (reader.ts) over the ONNX detector. */
-import { loadConfig } from '../config.js';
+import { settings as processSettings, type Settings } from '../settings.js';
 import { Gate } from './gate.js';
 import { decodePhoto, type DecodedPhoto } from './image.js';
 import { loadDetector } from './model.js';
@@ -34,13 +34,20 @@ export interface Reading {
 /** Two photos in flight: one decoding while the other is in the (serialized) detector. */
 const photoGate = new Gate(2);
 
-export function readPhoto(bytes: Uint8Array, expectedCount?: number, maxPixels?: number): Promise<Reading> {
+export interface ReadOptions {
+  /** The number of cards the photo shows, when the player said: a hint. */
+  expectedCount?: number;
+  /** The settings to read with (the model, the pixel cap, the turned views); the process's by default. */
+  settings?: Settings;
+}
+
+export function readPhoto(bytes: Uint8Array, { expectedCount, settings = processSettings() }: ReadOptions = {}): Promise<Reading> {
   return photoGate.run(async () => {
     const started = performance.now();
-    const image = await decodePhoto(bytes, maxPixels);
+    const image = await decodePhoto(bytes, settings.maxImagePixels);
     const decoded = performance.now();
-    const detector = await loadDetector();
-    const { turnedViews, viewDegrees, viewScope } = loadConfig();
+    const detector = await loadDetector(settings.modelPath);
+    const { turnedViews, viewDegrees, viewScope } = settings;
     const pixels = { data: image.rgb, width: image.width, height: image.height };
     const reading = await readImage(detector.detect, pixels, { expectedCount, turnedViews, viewDegrees, viewScope });
     const inferred = performance.now();

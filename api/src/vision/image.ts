@@ -1,6 +1,6 @@
 /** Decodes any photo into the detector's input: RGB floats in 0..1, channels first. */
+import { DomainError } from '../errors.js';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { loadConfig } from '../config.js';
 
 /**
  * Photos are decoded at most this long a side: the first look reads them at
@@ -9,12 +9,13 @@ import { loadConfig } from '../config.js';
  */
 export const WORKING_LONG_SIDE = 1600;
 
-export class ImageDecodeError extends Error {
+/** A photo that cannot be read: not an image format we read, or too many pixels. */
+export class ImageDecodeError extends DomainError {
   constructor(
     readonly reason: 'unsupported' | 'too_large',
     message: string,
   ) {
-    super(message);
+    super(reason, reason === 'too_large' ? 'image_too_large' : 'unsupported_image', message);
   }
 }
 
@@ -33,7 +34,7 @@ export interface DecodedPhoto {
  * JPEG, PNG, WebP, GIF (first frame), TIFF or AVIF of any size: EXIF rotation
  * applied, alpha flattened onto white, grey expanded to RGB.
  */
-export async function decodePhoto(bytes: Uint8Array, maxPixels = loadConfig().maxImagePixels): Promise<DecodedPhoto> {
+export async function decodePhoto(bytes: Uint8Array, maxPixels: number): Promise<DecodedPhoto> {
   let image: Sharp;
   let width: number;
   let height: number;

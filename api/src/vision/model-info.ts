@@ -3,23 +3,29 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CARDS } from '../cards.js';
-import { loadConfig, PROJECT_ROOT } from '../config.js';
+import type { ModelResponse } from '../app/contract.js';
+import { PROJECT_ROOT, type Settings } from '../settings.js';
 import { SMALL_CORNER, SURE_SCORE } from './detect.js';
 import { MODEL_LONG_SIDE } from './reader.js';
 import { loadDetector } from './model.js';
 import { CLOSE_UP_SIDE } from './views.js';
 
-let cached: Promise<object> | undefined;
+const cached = new Map<Settings, Promise<ModelResponse>>();
 
-export function modelInfo(): Promise<object> {
-  cached ??= describe();
-  cached.catch(() => (cached = undefined));
-  return cached;
+/** What is serving under these settings: described once, then the same answer. */
+export function modelInfo(settings: Settings): Promise<ModelResponse> {
+  let info = cached.get(settings);
+  if (!info) {
+    info = describe(settings);
+    cached.set(settings, info);
+    info.catch(() => cached.delete(settings));
+  }
+  return info;
 }
 
-async function describe(): Promise<object> {
-  const detector = await loadDetector();
-  const { turnedViews, viewDegrees, viewScope } = loadConfig();
+async function describe(settings: Settings): Promise<ModelResponse> {
+  const detector = await loadDetector(settings.modelPath);
+  const { turnedViews, viewDegrees, viewScope } = settings;
   const bytes = await readFile(detector.path);
   const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
   return {

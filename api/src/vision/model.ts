@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { loadConfig, PROJECT_ROOT } from '../config.js';
+import { PROJECT_ROOT } from '../settings.js';
 import { Gate } from './gate.js';
 import type { Detection } from './postprocess.js';
 
@@ -19,7 +19,7 @@ export interface Detector {
 
 const sessions = new Map<string, Promise<Detector>>();
 
-export function loadDetector(path = loadConfig().modelPath): Promise<Detector> {
+export function loadDetector(path: string): Promise<Detector> {
   let detector = sessions.get(path);
   if (!detector) {
     detector = createDetector(path);

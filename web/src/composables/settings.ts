@@ -1,4 +1,4 @@
-/** Player settings remembered between visits (localStorage), and the hand-size limits. */
+/** Player settings remembered between visits (localStorage). */
 import { reactive, watch } from 'vue';
 
 export type Facing = 'environment' | 'user';
@@ -9,8 +9,6 @@ export interface Settings {
 }
 
 const KEY = 'quiddler-assistant.settings';
-export const MIN_CARDS = 3;
-export const MAX_CARDS = 10;
 
 function load(): Settings {
   // The card count is not a setting: the reader counts, and a count the player gives is a hint for one photo.

@@ -1,4 +1,8 @@
-/** Settings from the environment, with their defaults, in one place. */
+/**
+ * The process's settings: read from the environment and validated once, at
+ * start (a bad value stops the start with a message naming it), then passed
+ * down. The only module that reads process.env.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +20,7 @@ export const PROJECT_ROOT = (() => {
 
 export const DEFAULT_DICTIONARY = join(PROJECT_ROOT, 'dictionary', 'sowpods.dawg');
 
-export interface Config {
+export interface Settings {
   port: number;
   host: string;
   /** A packed word graph (.dawg) or a text file of one word per line. */
@@ -48,9 +52,13 @@ export interface Config {
 const TURNED_VIEWS = ['doubt', 'always', 'never'] as const;
 const VIEW_SCOPES = ['corners', 'photo'] as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** A setting with a bad value: the message names the variable and what it must be. */
+export class SettingsError extends Error {}
+
+/** Reads and validates every setting from `env`. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const port = Number(env.PORT ?? 4280);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -72,13 +80,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value)) throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
-  if (!(number > 0)) throw new Error(`${name} must be a positive number, got "${value}"`);
+  if (!(number > 0)) throw new SettingsError(`${name} must be a positive number, got "${value}"`);
   return number;
+}
+
+let current: Settings | undefined;
+
+/** The settings this process started with: read from the environment on first use, then the same object. */
+export function settings(): Settings {
+  current ??= loadSettings();
+  return current;
 }
