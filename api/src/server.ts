@@ -65,7 +65,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // These settings serve every request: what is warmed here is what answers.
   const { log: _log, ...overrides } = options;
   const config: Settings = { ...processSettings(), ...overrides };
-  const functions = apiFunctions(createServices(config));
+  // Keyed by the path under /api/ each is served at (its route, or else its name), as Azure serves them.
+  const functions = Object.fromEntries(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   // Warm up: the first request should not pay for loading the dictionary or the model.
   await loadDictionary(config.dictionaryPath);

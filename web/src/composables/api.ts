@@ -1,74 +1,8 @@
-/** The API client: /api/cards reads photos, /api/game finds the best play (shapes as in README.md). */
+/** The API client: /api/cards reads photos, /api/game finds the best play; the shapes are the API's own contract. */
 import axios, { type AxiosError } from 'axios';
+import type { CardsRequest, CardsResponse, ErrorResponse, GameRequest, GameResponse } from '../../../api/src/app/contract';
 
-export interface Detail {
-  token: string;
-  score: number;
-  /** [x1, y1, x2, y2] in the photo's pixels */
-  box: [number, number, number, number];
-}
-
-export interface CountCertainty {
-  cards: number;
-  /** False when the photo may show another number of cards: `maybe` lists them. */
-  sure: boolean;
-  maybe: number[];
-  /** Cards read surely without the hint. */
-  seen: number;
-  /** The count sent as a hint, and whether the photo surely shows fewer. */
-  hint?: number;
-  fewer_than_hint?: boolean;
-}
-
-export interface PhotoReading {
-  cards: string;
-  tokens: string[];
-  details: Detail[];
-  count: CountCertainty;
-  width: number;
-  height: number;
-  timing_ms: { decode: number; inference: number };
-}
-
-export interface CardsResponse {
-  model: { name: string; version: string };
-  hand?: PhotoReading;
-  deck?: PhotoReading;
-  timing_ms: number;
-}
-
-export interface WordDetail {
-  cards: string;
-  word: string;
-  points: number;
-  length: number;
-}
-
-export interface Play {
-  drop: string | null;
-  score: number;
-  complete: boolean;
-  words: string[];
-  unused: string[];
-  longest_word: string | null;
-  word_details: WordDetail[];
-}
-
-export interface GameResponse extends Play {
-  hand: string;
-  deck: string;
-  action: 'take' | 'draw';
-  summary: string;
-  pick_up: string;
-  margin: number;
-  draw: {
-    expected_score: number;
-    unseen_cards: number;
-    outcomes: { card: string; remaining: number; score: number; drop: string }[];
-  };
-  bonus_plays: { longest_word: Play | null; most_words: Play | null };
-  alternatives: Play[];
-}
+export type { CardsResponse, CountJson, GameResponse, PhotoReadingJson, PlayJson } from '../../../api/src/app/contract';
 
 const http = axios.create({ baseURL: '/api', timeout: 60_000, headers: { 'Content-Type': 'application/json' } });
 
@@ -78,12 +12,12 @@ export async function readCards(
   handCount: number | null,
   signal?: AbortSignal,
 ): Promise<CardsResponse> {
-  const body = { ...photos, ...(handCount !== null ? { n_cards: handCount } : {}), images: false };
+  const body: CardsRequest = { ...photos, ...(handCount !== null ? { n_cards: handCount } : {}), images: false };
   return (await http.post<CardsResponse>('/cards', body, { signal })).data;
 }
 
 export async function solveGame(hand: readonly string[], deck: string, signal?: AbortSignal): Promise<GameResponse> {
-  const body = { hand: hand.join('/'), deck, alternatives: 4 };
+  const body: GameRequest = { hand: hand.join('/'), deck, alternatives: 4 };
   return (await http.post<GameResponse>('/game', body, { signal })).data;
 }
 
@@ -93,7 +27,7 @@ export function isCancel(error: unknown): boolean {
 
 /** A sentence for the player: the API's own message when it sent one. */
 export function errorMessage(error: unknown): string {
-  const e = error as AxiosError<{ error?: { code?: string; message?: string } }>;
+  const e = error as AxiosError<Partial<ErrorResponse>>;
   const apiMessage = e?.response?.data?.error?.message;
   if (apiMessage) return apiMessage;
   if (e?.response) return `The server answered ${e.response.status} ${e.response.statusText || ''}`.trim() + '.';

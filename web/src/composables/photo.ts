@@ -1,6 +1,6 @@
 /** One photo (the hand or the discard) and the cards read from it, as the player corrects them. */
 import { reactive } from 'vue';
-import type { CountCertainty, PhotoReading } from './api';
+import type { CountJson, PhotoReadingJson } from './api';
 
 export type Kind = 'hand' | 'deck';
 
@@ -26,7 +26,7 @@ export interface PhotoState {
   /** The player's count for this photo, a hint to the reader; null: the reader counts. */
   hint: number | null;
   /** How sure the reader was of the count, as last read. */
-  count: CountCertainty | null;
+  count: CountJson | null;
 }
 
 let nextId = 1;
@@ -39,7 +39,7 @@ export function chip(token: string, score: number | null = null, box: Chip['box'
   return { id: nextId++, token, score, box, origin: score === null ? (origin ?? 'edited') : undefined };
 }
 
-export function applyReading(photo: PhotoState, reading: PhotoReading): void {
+export function applyReading(photo: PhotoState, reading: PhotoReadingJson): void {
   photo.width = reading.width;
   photo.height = reading.height;
   photo.chips = reading.details.map((d) => chip(d.token, d.score, d.box));

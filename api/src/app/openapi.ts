@@ -1,0 +1,207 @@
+/**
+ * The API described as OpenAPI 3.1 (served at GET /api/openapi.json): the same
+ * shapes as contract.ts, as JSON Schema. The tests check real answers from the
+ * running server against these schemas, so the two cannot drift apart unseen.
+ */
+import { CARDS } from '../cards.js';
+import { HAND_LIMITS } from '../rules.js';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const object = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra = false): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: extra,
+});
+const integer: Schema = { type: 'integer' };
+const number: Schema = { type: 'number' };
+const string: Schema = { type: 'string' };
+const boolean: Schema = { type: 'boolean' };
+const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+const card: Schema = { type: 'string', enum: [...CARDS] };
+const cards: Schema = { type: 'string', description: 'card tokens joined by "/", e.g. "a/cl/g/in"' };
+const box: Schema = { type: 'array', items: number, minItems: 4, maxItems: 4, description: '[x1, y1, x2, y2] in the photo’s pixels' };
+
+const play = object({
+  drop: nullable(card),
+  score: integer,
+  complete: boolean,
+  words: arrayOf(cards),
+  unused: arrayOf(card),
+  longest_word: nullable(cards),
+  word_details: arrayOf(ref('WordDetail')),
+});
+
+const schemas: Record<string, Schema> = {
+  Error: object({ error: object({ code: string, message: string }, ['code', 'message'], true) }),
+  WordDetail: object({ cards, word: string, points: integer, length: integer }),
+  Play: play,
+  GameRequest: object(
+    {
+      hand: { oneOf: [cards, arrayOf(card)] },
+      deck: { oneOf: [card, arrayOf(card)] },
+      length_unit: { enum: ['letters', 'cards'] },
+      clamp_at_zero: boolean,
+      alternatives: { type: 'integer', minimum: 0, maximum: 10 },
+    },
+    ['hand', 'deck'],
+  ),
+  GameResponse: {
+    allOf: [
+      { ...play, additionalProperties: true },
+      object(
+        {
+          hand: cards,
+          deck: card,
+          action: { enum: ['take', 'draw'] },
+          summary: string,
+          pick_up: card,
+          margin: number,
+          draw: object({
+            expected_score: number,
+            unseen_cards: integer,
+            outcomes: arrayOf(object({ card, remaining: integer, score: integer, drop: card })),
+          }),
+          bonus_plays: object({ longest_word: nullable(ref('Play')), most_words: nullable(ref('Play')) }),
+          alternatives: arrayOf(ref('Play')),
+        },
+        undefined,
+        true,
+      ),
+    ],
+  },
+  CardsRequest: object(
+    {
+      hand: { type: 'string', description: 'base64, a data: URL or an http(s) URL' },
+      deck: { type: 'string', description: 'base64, a data: URL or an http(s) URL' },
+      n_cards: { type: 'integer', minimum: HAND_LIMITS.min, maximum: HAND_LIMITS.max, description: 'a hint: how many cards the hand photo shows' },
+      images: boolean,
+    },
+    [],
+  ),
+  Count: object(
+    { cards: integer, sure: boolean, maybe: arrayOf(integer), seen: integer, hint: integer, fewer_than_hint: boolean },
+    ['cards', 'sure', 'maybe', 'seen'],
+  ),
+  PhotoReading: object(
+    {
+      cards,
+      tokens: arrayOf(card),
+      details: arrayOf(object({ token: card, score: { type: 'number', minimum: 0, maximum: 1 }, box })),
+      count: ref('Count'),
+      width: integer,
+      height: integer,
+      views: arrayOf(number),
+      second_look: { enum: ['none', 'corners', 'photo'] },
+      quarter_turns: { type: 'integer', minimum: 0, maximum: 3 },
+      region: box,
+      timing_ms: object({ decode: number, inference: number }),
+      image: { type: 'string', pattern: '^data:image/jpeg;base64,' },
+    },
+    ['cards', 'tokens', 'details', 'count', 'width', 'height', 'views', 'second_look', 'quarter_turns', 'timing_ms'],
+  ),
+  CardsResponse: object(
+    { model: object({ name: string, version: string }), hand: ref('PhotoReading'), deck: ref('PhotoReading'), timing_ms: number },
+    ['model', 'timing_ms'],
+  ),
+  PlayResponse: object({ hand: ref('PhotoReading'), deck: ref('PhotoReading'), play: ref('GameResponse') }),
+  ModelResponse: object(
+    {
+      name: string,
+      version: string,
+      size_mb: number,
+      architecture: string,
+      input: object({ format: string, long_side: integer }),
+      turned_views: object({
+        when: { enum: ['doubt', 'always', 'never'] },
+        turns: { enum: ['corners', 'photo'] },
+        degrees: arrayOf(number),
+        sure_score: number,
+        small_corner: number,
+        close_up_side: number,
+      }),
+      cards: arrayOf(card),
+      classes: arrayOf(string),
+      load_ms: number,
+    },
+    undefined,
+    true,
+  ),
+};
+
+const json = (schema: string) => ({ content: { 'application/json': { schema: ref(schema) } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: ERROR_MEANING[status], ...json('Error') }]));
+const ERROR_MEANING: Record<number, string> = {
+  400: 'the request is malformed or breaks a rule (the code says which)',
+  403: 'an image URL points at a private or loopback address',
+  405: 'the method is not allowed here',
+  413: 'a body or an image is too large',
+  415: 'not an image format that is read',
+  422: 'the cards read make no legal turn (what was read comes with the error)',
+};
+const photoBodies = {
+  required: true,
+  content: {
+    'application/json': { schema: ref('CardsRequest') },
+    'multipart/form-data': { schema: { type: 'object', properties: { hand: { type: 'string', format: 'binary' }, deck: { type: 'string', format: 'binary' }, n_cards: string } } },
+    'image/*': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+
+/** The whole document. */
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Quiddler assistant API',
+    version: '1',
+    description: 'Reads Quiddler cards from photos and finds the best play. Cards are lower-case tokens: a..z and cl, er, in, qu, th.',
+  },
+  paths: {
+    '/api/game': {
+      get: {
+        summary: 'The best play for a hand and the face-up discard (fields as query parameters)',
+        parameters: ['hand', 'deck', 'length_unit', 'clamp_at_zero', 'alternatives'].map((name) => ({
+          name,
+          in: 'query',
+          required: name === 'hand' || name === 'deck',
+          schema: string,
+        })),
+        responses: { '200': { description: 'the decision', ...json('GameResponse') }, ...errors(400, 405) },
+      },
+      post: {
+        summary: 'The best play for a hand and the face-up discard',
+        requestBody: { required: true, ...json('GameRequest') },
+        responses: { '200': { description: 'the decision', ...json('GameResponse') }, ...errors(400, 405, 413) },
+      },
+    },
+    '/api/cards': {
+      post: {
+        summary: 'The cards in a hand photo and/or a deck photo',
+        parameters: [
+          { name: 'photo', in: 'query', schema: { enum: ['hand', 'deck'] }, description: 'for a raw image body: which photo it is' },
+          { name: 'n_cards', in: 'query', schema: string, description: 'for a raw image body: the count hint' },
+        ],
+        requestBody: photoBodies,
+        responses: { '200': { description: 'the cards read', ...json('CardsResponse') }, ...errors(400, 403, 405, 413, 415) },
+      },
+    },
+    '/api/play': {
+      post: {
+        summary: 'Both photos read, then the best play for the cards read',
+        requestBody: photoBodies,
+        responses: { '200': { description: 'the cards read and the play', ...json('PlayResponse') }, ...errors(400, 403, 405, 413, 415, 422) },
+      },
+    },
+    '/api/model': {
+      get: { summary: 'Which card detector is serving', responses: { '200': { description: 'the model and its card', ...json('ModelResponse') } } },
+    },
+    '/api/openapi.json': {
+      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } },
+    },
+  },
+  components: { schemas },
+} as const;
