@@ -34,7 +34,7 @@ export async function benchDetect(): Promise<Row[]> {
   const inference: number[] = [];
   const byLook = { none: [] as number[], corners: [] as number[], photo: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, photo] of photos.entries()) {
+    for (const photo of photos) {
       const started = performance.now();
       const reading = await readPhoto(photo);
       const ms = performance.now() - started;

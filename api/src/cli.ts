@@ -3,35 +3,65 @@
  * quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--words FILE]
  * quiddler read PHOTO [--cards N] [--json]
  * quiddler read --eval LABELS.json [--with-count] [--json]
+ * quiddler --version;  quiddler [COMMAND] --help
+ * A thin adapter: arguments in, the app layer's services, text or JSON out; exit 2 on bad input.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adviseTurn, decisionJson, decisionText, parseGameInput } from './app/game-service.js';
 import { DomainError } from './errors.js';
-import { settings, SettingsError } from './settings.js';
+import { PROJECT_ROOT, settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';
 import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
 import type { CountCertainty } from './vision/reader.js';
 
-const USAGE = `usage:
-  quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
+const PLAY_USAGE = `usage: quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
 
-  HAND   cards separated by "/", e.g. a/cl/g/in/th/m/p/o/u/y (double cards: cl er in qu th)
-  --deck the face-up discard, e.g. n
-  --words a word list (one word per line, or a .dawg file); SOWPODS by default
+  HAND           cards separated by "/", e.g. a/cl/g/in/th/m/p/o/u/y (double cards: cl er in qu th)
+  --deck, -d     the face-up discard, e.g. n
+  --json         the answer as /api/game gives it
+  --length       how a word's length counts for the longest-word bonus: letters (default) or cards
+  --clamp        a round never scores below 0 on this table
+  --alternatives the best play for up to N other drops (0..10, default 4)
+  --words        a word list (one word per line, or a .dawg file); SOWPODS by default`;
 
-  quiddler read PHOTO [--cards N] [--json]
-  quiddler read --eval LABELS.json [--with-count] [--json]
+const READ_USAGE = `usage: quiddler read PHOTO [--cards N] [--json]
+       quiddler read --eval LABELS.json [--with-count] [--json]
 
-  PHOTO   a hand or deck photo (JPEG, PNG, WebP, GIF…); the cards are counted for you,
-          --cards N: a hint that it shows N cards
-  --eval  labels.json as in ../shared/real-photos: reads each photo (without its count,
-          or with it: --with-count) and scores it`;
+  PHOTO        a hand or deck photo (JPEG, PNG, WebP, GIF…); the cards are counted for you
+  --cards, -n  a hint: the photo shows N cards (1..10)
+  --json       the cards with their scores, boxes and how sure the count is
+  --eval       labels.json as in ../shared/real-photos: reads each photo (without its count,
+               or with it: --with-count) and scores it`;
 
-class UsageError extends Error {}
+const USAGE = `usage: quiddler <command> [options]   (quiddler <command> --help for its options)
+
+  quiddler play HAND --deck CARD   the best play for a hand and the face-up discard
+  quiddler read PHOTO              the cards in a photo
+  quiddler --version               the version`;
+
+/** A command line that cannot be run: the message, then the command's usage. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage = USAGE,
+  ) {
+    super(message);
+  }
+}
+
+/** The package's version, from package.json beside dist/ or the sources. */
+async function version(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
 async function play(args: string[]): Promise<void> {
+  if (wantsHelp(args)) return console.log(PLAY_USAGE);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -44,7 +74,7 @@ async function play(args: string[]): Promise<void> {
       words: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError(`give exactly one HAND, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new UsageError(`give exactly one HAND, got ${positionals.length}`, PLAY_USAGE);
   const input = parseGameInput({
     hand: positionals[0],
     deck: values.deck,
@@ -57,6 +87,7 @@ async function play(args: string[]): Promise<void> {
 }
 
 async function read(args: string[]): Promise<void> {
+  if (wantsHelp(args)) return console.log(READ_USAGE);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -68,11 +99,11 @@ async function read(args: string[]): Promise<void> {
     },
   });
   if (values.eval) return evaluate(values.eval, values.json, values['with-count']);
-  if (positionals.length !== 1) throw new UsageError(`give exactly one PHOTO, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new UsageError(`give exactly one PHOTO, got ${positionals.length}`, READ_USAGE);
   let count: number | undefined;
   if (values.cards !== undefined) {
     count = Number(values.cards);
-    if (!Number.isInteger(count) || count < 1 || count > 10) throw new UsageError('--cards must be an integer from 1 to 10');
+    if (!Number.isInteger(count) || count < 1 || count > 10) throw new UsageError('--cards must be an integer from 1 to 10', READ_USAGE);
   }
   const reading = await readPhoto(await readFile(positionals[0]!), { expectedCount: count });
   if (values.json) {
@@ -107,15 +138,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'play') await play(rest);
     else if (command === 'read') await read(rest);
-    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      console.log(USAGE);
-      return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown command "${command}"`);
+    else if (command === '--version' || command === '-v' || command === 'version') console.log(`quiddler ${await version()}`);
+    else if (command === 'help' || command === '--help' || command === '-h') console.log(USAGE);
+    else if (command === undefined) throw new UsageError('give a command');
+    else throw new UsageError(`unknown command "${command}"`);
     return 0;
   } catch (error) {
     if (error instanceof DomainError || error instanceof UsageError || error instanceof SettingsError) {
       console.error(`quiddler: ${error.message}`);
-      if (error instanceof UsageError) console.error(USAGE);
+      if (error instanceof UsageError) console.error(error.usage);
       return 2;
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

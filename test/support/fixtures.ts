@@ -1,5 +1,6 @@
 /** Shared test data: the real SOWPODS list and a seeded dealer. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { fullDeck, type Card } from '../../api/src/cards.js';
 
@@ -28,4 +29,22 @@ export function deal(random: () => number, count: number): Card[] {
     [deck[i], deck[j]] = [deck[j]!, deck[i]!];
   }
   return deck.slice(0, count);
+}
+
+/**
+ * A 640×480 photo of cards laid in a row on a brown table, drawn from the
+ * page's own card art (web/public/cards): an image the reader can read, made
+ * without ../shared.
+ */
+export async function cardArtPhoto(tokens: readonly Card[]): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const height = 260;
+  const faces = await Promise.all(
+    tokens.map((token) => sharp(fileURLToPath(new URL(`../../web/public/cards/${token}.webp`, import.meta.url))).resize({ height }).png().toBuffer()),
+  );
+  const step = Math.min(120, Math.floor(560 / Math.max(1, tokens.length)));
+  return sharp({ create: { width: 640, height: 480, channels: 3, background: '#6b4a2f' } })
+    .composite(faces.map((input, i) => ({ input, left: 40 + i * step, top: 100 })))
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }

@@ -1,10 +1,15 @@
 /** The real photos in ../shared/real-photos and their labels (read in place, never copied). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCards, type Card } from '../../api/src/cards.js';
 
 export const PHOTO_DIR = fileURLToPath(new URL('../../../shared/real-photos/', import.meta.url));
 export const LABELS_PATH = PHOTO_DIR + 'labels.json';
+
+/** Whether ../shared/real-photos is beside the clone (CI has it; a plain clone may not). */
+export const HAVE_REAL_PHOTOS = existsSync(LABELS_PATH);
+/** The `skip` option of a test that reads the real photos: false when they are here, else the reason it is skipped. */
+export const NEEDS_REAL_PHOTOS: false | string = HAVE_REAL_PHOTOS ? false : '../shared/real-photos is absent (a clone without the shared test data)';
 
 export interface LabelledPhoto {
   name: string;
@@ -13,7 +18,9 @@ export interface LabelledPhoto {
   bytes: Buffer;
 }
 
+/** The labelled real photos; none when ../shared is absent (their tests skip). */
 export function realPhotos(): LabelledPhoto[] {
+  if (!HAVE_REAL_PHOTOS) return [];
   const labels = JSON.parse(readFileSync(LABELS_PATH, 'utf8')) as {
     photos: Record<string, { kind: 'hand' | 'deck'; cards: string[] }>;
   };

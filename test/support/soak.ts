@@ -18,6 +18,7 @@ export interface SoakOptions {
 interface Case {
   name: string;
   send: (url: string) => Promise<Response>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each check reads the fields its own request returns
   check: (status: number, body: any) => boolean;
 }
 

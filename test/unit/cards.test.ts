@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CARD_COPIES, CARD_POINTS, CARDS, DECK_SIZE, fullDeck, parseCards, points } from '../api/src/cards.js';
-import { decodeLabel, detectorClasses } from '../api/src/vision/classes.js';
+import { CARD_COPIES, CARD_POINTS, CARDS, DECK_SIZE, fullDeck, parseCards, points } from '../../api/src/cards.js';
+import { decodeLabel, detectorClasses } from '../../api/src/vision/classes.js';
 
 test('the card table has 31 types and sums to the 118-card deck', () => {
   assert.equal(CARDS.length, 31);
@@ -28,7 +28,7 @@ test('hands parse from "/"-separated text or token arrays', () => {
 });
 
 test('the detector class list is the card table, upright then rotated', () => {
-  const onDisk = JSON.parse(readFileSync(new URL('../model/classes.json', import.meta.url), 'utf8'));
+  const onDisk = JSON.parse(readFileSync(new URL('../../model/classes.json', import.meta.url), 'utf8'));
   assert.deepEqual(onDisk, detectorClasses(), 'model/classes.json is stale: run npm run classes');
   assert.equal(onDisk.labels.length, 1 + 2 * 31);
   assert.deepEqual(decodeLabel(1), { card: 'a', orientation: 'upright' });

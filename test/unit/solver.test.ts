@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCards, points, type Card } from '../api/src/cards.js';
-import { spellings } from '../api/src/game/card-words.js';
-import { decideTurn } from '../api/src/game/decide.js';
-import { loadDictionary } from '../api/src/game/dictionary.js';
-import { CardSolver, type Play } from '../api/src/game/solver.js';
-import { bruteBestAfterDrop, brutePlays } from './support/brute-force.js';
-import { deal, seededRandom, sowpodsWords } from './support/fixtures.js';
+import { parseCards, points, type Card } from '../../api/src/cards.js';
+import { spellings } from '../../api/src/game/card-words.js';
+import { decideTurn } from '../../api/src/game/decide.js';
+import { loadDictionary } from '../../api/src/game/dictionary.js';
+import { CardSolver, type Play } from '../../api/src/game/solver.js';
+import { bruteBestAfterDrop, brutePlays } from '../support/brute-force.js';
+import { deal, seededRandom, sowpodsWords } from '../support/fixtures.js';
 
 const graph = await loadDictionary();
 const wordSet = new Set(sowpodsWords());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../dist/api/src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/api/src/cli.js', import.meta.url));
 const quiddler = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 test('quiddler play prints the best play', () => {
@@ -29,6 +29,24 @@ test('quiddler play --words uses another word list', () => {
   const run = quiddler('play', 'z/a/e', '--deck', 'x', '--words', join(dir, 'words.txt'), '--json');
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout).words, ['z/a/x']);
+});
+
+test('--help on every command exits 0 with its usage; --version prints the version', () => {
+  for (const [args, usage] of [
+    [['--help'], /usage: quiddler <command>/],
+    [['play', '--help'], /usage: quiddler play HAND --deck CARD/],
+    [['read', '-h'], /usage: quiddler read PHOTO/],
+  ] as const) {
+    const run = quiddler(...args);
+    assert.equal(run.status, 0, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stdout, usage);
+  }
+  const version = quiddler('--version');
+  assert.equal(version.status, 0);
+  assert.match(version.stdout.trim(), /^quiddler \d+\.\d+\.\d+$/);
+  const none = quiddler();
+  assert.equal(none.status, 2, 'no command is a usage error');
+  assert.match(none.stderr, /give a command/);
 });
 
 test('bad input exits non-zero with a message', () => {

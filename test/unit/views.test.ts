@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cardIndex, type Card } from '../api/src/cards.js';
-import { readCards, type Box, type Detection } from '../api/src/vision/postprocess.js';
+import { cardIndex, type Card } from '../../api/src/cards.js';
+import { readCards, type Box, type Detection } from '../../api/src/vision/postprocess.js';
 import {
   boxBack,
   CLOSE_UP_MAX,
@@ -15,7 +15,7 @@ import {
   renderMosaic,
   rotateTensor,
   spotAround,
-} from '../api/src/vision/views.js';
+} from '../../api/src/vision/views.js';
 
 const upright = (card: Card) => 1 + cardIndex(card);
 const det = (card: Card, score: number, box: Box): Detection => ({ label: upright(card), score, box });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CARD_COPIES, CARD_POINTS, CARDS, parseCards } from '../api/src/cards.js';
-import { decideTurn, drawExpectation, unseenCounts } from '../api/src/game/decide.js';
-import { loadDictionary } from '../api/src/game/dictionary.js';
-import { CardSolver } from '../api/src/game/solver.js';
-import { bruteBestAfterDrop } from './support/brute-force.js';
-import { deal, seededRandom, sowpodsWords } from './support/fixtures.js';
+import { CARD_COPIES, CARD_POINTS, CARDS, parseCards } from '../../api/src/cards.js';
+import { decideTurn, drawExpectation, unseenCounts } from '../../api/src/game/decide.js';
+import { loadDictionary } from '../../api/src/game/dictionary.js';
+import { CardSolver } from '../../api/src/game/solver.js';
+import { bruteBestAfterDrop } from '../support/brute-force.js';
+import { deal, seededRandom, sowpodsWords } from '../support/fixtures.js';
 
 const graph = await loadDictionary();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { spawnServer, type ServerProcess } from './support/server.js';
+import { spawnServer, type ServerProcess } from '../support/server.js';
 
 let server: ServerProcess;
 before(async () => {

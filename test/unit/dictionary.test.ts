@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_DICTIONARY } from '../api/src/settings.js';
-import { loadDictionary } from '../api/src/game/dictionary.js';
-import { buildWordGraph, serializeWordGraph } from '../api/src/game/word-graph.js';
-import { sowpodsWords } from './support/fixtures.js';
+import { DEFAULT_DICTIONARY } from '../../api/src/settings.js';
+import { loadDictionary } from '../../api/src/game/dictionary.js';
+import { buildWordGraph, serializeWordGraph } from '../../api/src/game/word-graph.js';
+import { sowpodsWords } from '../support/fixtures.js';
 
 const words = sowpodsWords();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Gate } from '../api/src/vision/gate.js';
+import { Gate } from '../../api/src/vision/gate.js';
 
 test('a gate never runs more than its size at once, and lets tasks in by arrival', async () => {
   const gate = new Gate(2);

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import sharp from 'sharp';
-import { CARDS } from '../api/src/cards.js';
-import { createServices } from '../api/src/app/services.js';
-import { apiFunctions } from '../api/src/functions/index.js';
-import { settings } from '../api/src/settings.js';
-import { seededRandom } from './support/fixtures.js';
+import { CARDS } from '../../api/src/cards.js';
+import { createServices } from '../../api/src/app/services.js';
+import { apiFunctions } from '../../api/src/functions/index.js';
+import { settings } from '../../api/src/settings.js';
+import { seededRandom } from '../support/fixtures.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 const functions = apiFunctions(createServices(settings()));
@@ -43,7 +43,7 @@ function assertClientError(response: HttpResponseInit, what: string): void {
   }
 }
 
-const NASTY = ['', ' ', '/', '//', 'a//b', '\u0000', '💥', 'ǅ', 'A'.repeat(5000), '../../etc/passwd', 'null', '{}', '[]', '-1', '1e309', 'in/in/in', 'qu/QU/Qu', 'th /er', '\n', '%00', '\\', '"'];
+const NASTY = ['', ' ', '/', '//', 'a//b', '\u0000', '💥', 'ǅ', 'A'.repeat(5000), '../../../etc/passwd', 'null', '{}', '[]', '-1', '1e309', 'in/in/in', 'qu/QU/Qu', 'th /er', '\n', '%00', '\\', '"'];
 
 function randomCardString(): string {
   const parts = Array.from({ length: int(14) }, () => (random() < 0.8 ? pick(CARDS) : pick(NASTY)));

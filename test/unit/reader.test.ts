@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { scorePhoto } from '../api/src/vision/evaluate.js';
-import { boxToImage, boxToView, renderView, viewSize, wholeView, type Quarter, type RgbImage } from '../api/src/vision/pixels.js';
-import type { Box, Detection, ReadCard } from '../api/src/vision/postprocess.js';
-import { countCertainty, isSideways, readImage, type Detect } from '../api/src/vision/reader.js';
-import { VARIANTS } from '../bench/variants.js';
+import { scorePhoto } from '../../api/src/vision/evaluate.js';
+import { boxToImage, boxToView, renderView, viewSize, wholeView, type Quarter, type RgbImage } from '../../api/src/vision/pixels.js';
+import type { Box, Detection, ReadCard } from '../../api/src/vision/postprocess.js';
+import { countCertainty, isSideways, readImage, type Detect } from '../../api/src/vision/reader.js';
+import { VARIANTS } from '../../bench/variants.js';
 
 /** A small image whose every pixel is different, so a wrong turn or shift shows. */
 function gradient(width: number, height: number): RgbImage {
@@ -44,7 +44,6 @@ test('a quarter-turned view is the image turned as sharp turns it', async () => 
 });
 
 test('boxes go from a view to the image and back, for every turn, crop and zoom', () => {
-  const image = gradient(300, 200);
   const box: Box = [40, 30, 70, 90];
   for (const quarter of [0, 1, 2, 3] as Quarter[]) {
     const view = { left: 20, top: 10, width: 160, height: 120, zoom: 2.5, quarter };

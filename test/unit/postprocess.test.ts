@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cardIndex, CARDS, type Card } from '../api/src/cards.js';
-import { iou, orderAlongFan, readCards, suppress, type Box, type Detection } from '../api/src/vision/postprocess.js';
+import { cardIndex, CARDS, type Card } from '../../api/src/cards.js';
+import { iou, orderAlongFan, readCards, suppress, type Box, type Detection } from '../../api/src/vision/postprocess.js';
 
 const upright = (card: Card) => 1 + cardIndex(card);
 const rotated = (card: Card) => 1 + CARDS.length + cardIndex(card);

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import sharp from 'sharp';
-import { spawnServer, type ServerProcess } from './support/server.js';
+import { cardArtPhoto } from '../support/fixtures.js';
+import { spawnServer, type ServerProcess } from '../support/server.js';
 
 let server: ServerProcess;
 let doc: {
@@ -23,12 +22,8 @@ before(async () => {
   server = await spawnServer();
   doc = await fetch(`${server.url}/api/openapi.json`).then((r) => r.json());
   ajv.addSchema(doc, 'api');
-  // A card from the page's own art on a table: a real photo-like image, read like any other.
-  const face = await sharp(fileURLToPath(new URL('../web/public/cards/qu.webp', import.meta.url))).resize({ height: 300 }).png().toBuffer();
-  photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6b4a2f' } })
-    .composite([{ input: face, left: 240, top: 90 }])
-    .jpeg()
-    .toBuffer();
+  // A card from the page's own art on a table: a photo-like image, read like any other.
+  photo = await cardArtPhoto(['qu']);
 });
 after(() => server?.stop());
 
@@ -42,9 +37,12 @@ function schemaFor(path: string, method: string, status: number): ValidateFuncti
   return validate;
 }
 
-async function check(method: string, path: string, init: RequestInit & { query?: string } = {}, expected?: number) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer is checked against the document, not typed
+type Answer = any;
+
+async function check(method: string, path: string, init: RequestInit & { query?: string } = {}, expected?: number): Promise<Answer> {
   const response = await fetch(`${server.url}${path}${init.query ?? ''}`, { ...init, method: method.toUpperCase() });
-  const body = await response.json();
+  const body: Answer = await response.json();
   if (expected !== undefined) assert.equal(response.status, expected, JSON.stringify(body).slice(0, 300));
   const validate = schemaFor(path, method, response.status);
   assert.ok(validate(body), `${method.toUpperCase()} ${path} ${response.status}: ${ajv.errorsText(validate.errors)}`);

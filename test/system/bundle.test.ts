@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const ASSETS = fileURLToPath(new URL('../web/dist/assets/', import.meta.url));
+const ASSETS = fileURLToPath(new URL('../../web/dist/assets/', import.meta.url));
 const BUDGET_KB = 150;
 
 test(`the production page's JavaScript is at most ${BUDGET_KB} KB gzipped`, () => {
