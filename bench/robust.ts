@@ -37,7 +37,11 @@ export async function benchRobust(): Promise<Row[]> {
       const started = performance.now();
       const reading = await readPhoto(bytes);
       times.push(performance.now() - started);
-      const score = scorePhoto(photo.name, photo.cards, reading.cards.map((c) => c.token));
+      const score = scorePhoto(
+        photo.name,
+        photo.cards,
+        reading.cards.map((c) => c.token),
+      );
       right += score.correct;
       cards += score.truth.length;
       if (score.allRight) whole++;

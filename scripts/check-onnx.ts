@@ -18,7 +18,10 @@ if (!dir) {
   console.error('usage: npx tsx scripts/check-onnx.ts DIR (made by model/training/reference.py)');
   process.exit(2);
 }
-const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Record<string, { boxes: number[][]; labels: number[]; scores: number[] }>;
+const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Record<
+  string,
+  { boxes: number[][]; labels: number[]; scores: number[] }
+>;
 const detector = await loadDetector(settings().modelPath);
 let worst = 0;
 let worstScore = 0;
@@ -53,5 +56,7 @@ for (const [name, torch] of Object.entries(reference)) {
   if (!same) mismatches++;
   console.log(`${same ? 'MATCH ' : 'DIFFER'} ${name}: ${expected.length} PyTorch detections, ${onnx.length} ONNX (score ≥ 0.3)`);
 }
-console.log(`${Object.keys(reference).length - mismatches}/${Object.keys(reference).length} photos match; largest differences: box ${worst.toFixed(2)} px, score ${worstScore.toFixed(3)}`);
+console.log(
+  `${Object.keys(reference).length - mismatches}/${Object.keys(reference).length} photos match; largest differences: box ${worst.toFixed(2)} px, score ${worstScore.toFixed(3)}`,
+);
 process.exitCode = mismatches ? 1 : 0;

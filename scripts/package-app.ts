@@ -29,7 +29,16 @@ function folderBytes(path: string): number {
 
 rmSync(join(root, '.deploy'), { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const path of ['dist/api', 'model/quiddler.onnx', 'model/classes.json', 'model/model.json', 'dictionary/sowpods.dawg', 'host.json', '.npmrc', 'package-lock.json']) {
+for (const path of [
+  'dist/api',
+  'model/quiddler.onnx',
+  'model/classes.json',
+  'model/model.json',
+  'dictionary/sowpods.dawg',
+  'host.json',
+  '.npmrc',
+  'package-lock.json',
+]) {
   if (path === 'model/model.json' && !existsSync(join(root, path))) continue;
   copy(path);
 }

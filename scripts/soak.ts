@@ -17,7 +17,9 @@ console.log(`npm run soak  (${requests} mixed requests, ${concurrency} concurren
 console.log(`  answered ${run.sent} in ${run.seconds.toFixed(1)} s (${(run.sent / run.seconds).toFixed(0)}/s), median ${run.medianMs.toFixed(0)} ms`);
 console.log(`  server errors (5xx): ${run.serverErrors}   wrong answers: ${run.wrong.length}   failed connections: ${run.failedConnections}`);
 console.log(`  server memory: ${run.before.toFixed(0)} MB before, ${run.after.toFixed(0)} MB after (${(100 * growth).toFixed(1)}%, limit 20%)`);
-console.log(`  SIGTERM under load: exit ${restart.exitCode}; 5xx during ${restart.during.serverErrors}, wrong ${restart.during.wrong.length}; after restart ${restart.after.sent} answered, ${restart.after.wrong.length} wrong`);
+console.log(
+  `  SIGTERM under load: exit ${restart.exitCode}; 5xx during ${restart.during.serverErrors}, wrong ${restart.during.wrong.length}; after restart ${restart.after.sent} answered, ${restart.after.wrong.length} wrong`,
+);
 console.log(`  cold start to first /api/cards answer: median ${colds[1]!.toFixed(0)} ms (of 3; target ≤ 2000 ms)`);
 for (const line of run.wrong.slice(0, 5)) console.log(`  wrong: ${line}`);
 const failed = run.serverErrors || run.wrong.length || !run.alive || growth > 0.2 || restart.exitCode !== 0 || restart.after.wrong.length;

@@ -125,12 +125,18 @@ function countLine(count: CountCertainty, hint: number | undefined): string {
 /** Reads every photo of a labels file and prints how many were right. */
 async function evaluate(labelsPath: string, json: boolean, withCount: boolean): Promise<void> {
   const onScore = (score: PhotoScore) => {
-    if (!json) console.log(`${score.allRight ? 'ok  ' : 'MISS'} ${score.photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`);
+    if (!json)
+      console.log(
+        `${score.allRight ? 'ok  ' : 'MISS'} ${score.photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`,
+      );
   };
   const scores = await readLabelledPhotos(labelsPath, { withCount, onScore });
   const summary = summarizeScores(scores);
   if (json) console.log(JSON.stringify({ summary, photos: scores }, null, 2));
-  else console.log(`${summary.correct}/${summary.cards} cards right (${(100 * summary.accuracy).toFixed(1)}%), ${summary.photosAllRight}/${summary.photos} photos fully right`);
+  else
+    console.log(
+      `${summary.correct}/${summary.cards} cards right (${(100 * summary.accuracy).toFixed(1)}%), ${summary.photosAllRight}/${summary.photos} photos fully right`,
+    );
 }
 
 async function main(argv: string[]): Promise<number> {

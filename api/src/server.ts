@@ -78,9 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const server = createServer((req, res) => {
     const started = performance.now();
     if (closing) res.setHeader('Connection', 'close');
-    res.on('finish', () =>
-      log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`),
-    );
+    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`));
     handle(req, res, config, functions).catch((error) => {
       console.error('local server error:', error);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal server error' } });
@@ -209,7 +207,10 @@ async function serveStatic(pathname: string, req: IncomingMessage, res: ServerRe
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

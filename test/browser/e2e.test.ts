@@ -30,7 +30,6 @@ const DECK_CARD = 'a';
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const LONG = 90_000; // the detector on a busy CPU can be slow
 
-
 let tmp: string;
 let server: ServerProcess;
 let browser: Browser;
@@ -228,9 +227,9 @@ test('cards corrected by tapping the chips give the same play as /api/game', { s
   const shown = await shownPlay(page);
   assert.equal(shown.score, expected.score);
   assert.equal(shown.summary, expected.summary);
-  const words = await page.locator('[data-testid=play] > .play-words .word-link').evaluateAll((els) =>
-    els.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]),
-  );
+  const words = await page
+    .locator('[data-testid=play] > .play-words .word-link')
+    .evaluateAll((els) => els.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]));
   assert.ok(words.length > 0, 'the words are shown');
   for (const [text, href, target, rel] of words) {
     assert.equal(href, `https://www.collinsdictionary.com/dictionary/english/${text!.toLowerCase()}`);
@@ -255,7 +254,10 @@ test('correcting one chip recomputes the play', { skip, timeout: LONG }, async (
   assert.ok(changed && expected);
   await correct(page, 'hand', changed);
   assert.equal(await page.locator('[data-testid=hand-chips] [data-token]').nth(3).locator('.chip-score').textContent(), 'edited');
-  await page.waitForFunction((score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score), expected.score);
+  await page.waitForFunction(
+    (score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score),
+    expected.score,
+  );
   const shown = await shownPlay(page);
   assert.equal(shown.score, expected.score);
   assert.notEqual(shown.score, before.score);
@@ -286,7 +288,12 @@ test('Random deals cards, draws them as photos, reads them and shows a play', { 
     const src = (await page.locator(`[data-testid=${kind}-photo]`).getAttribute('src'))!;
     assert.match(src, /^data:image\/jpeg;base64,/);
     const photo = Buffer.from(src.split(',')[1]!, 'base64');
-    assert.deepEqual(await sharp(photo).metadata().then((m) => [m.width, m.height]), [640, 480]);
+    assert.deepEqual(
+      await sharp(photo)
+        .metadata()
+        .then((m) => [m.width, m.height]),
+      [640, 480],
+    );
     await writeFile(join(RESULTS, `e2e-random-${kind}.jpg`), photo); // to try on a detector by hand
     assert.equal(await photoRead(page, kind), 'done');
   }
@@ -296,12 +303,17 @@ test('Random deals cards, draws them as photos, reads them and shows a play', { 
   assert.equal((await shownPlay(page)).score, (await apiGame(hand, deck[0]!)).score);
   await shot(page, '3-random');
   // what the detector made of the deal, for the record (the play above is for whatever it read)
-  console.log(`random deal ${dealtHand.join('/')} + ${dealtDeck}, chips ${hand.join('/')} + ${deck.join('/')}: ${(await note.textContent())!.replace(/\s+/g, ' ').trim()}`);
+  console.log(
+    `random deal ${dealtHand.join('/')} + ${dealtDeck}, chips ${hand.join('/')} + ${deck.join('/')}: ${(await note.textContent())!.replace(/\s+/g, ' ').trim()}`,
+  );
   if (hand.join('/') !== dealtHand.join('/') || deck[0] !== dealtDeck) {
     await page.click('[data-testid=use-dealt]');
     assert.deepEqual(await chips(page, 'hand'), dealtHand);
     const expected = await apiGame(dealtHand, dealtDeck);
-    await page.waitForFunction((score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score), expected.score);
+    await page.waitForFunction(
+      (score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score),
+      expected.score,
+    );
   }
 });
 

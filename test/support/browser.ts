@@ -19,12 +19,7 @@ export async function writeY4m(image: string, out: string): Promise<{ width: num
   const meta = await sharp(image).rotate().metadata();
   const width = (meta.autoOrient?.width ?? meta.width!) & ~1;
   const height = (meta.autoOrient?.height ?? meta.height!) & ~1;
-  const { data } = await sharp(image)
-    .rotate()
-    .extract({ left: 0, top: 0, width, height })
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(image).rotate().extract({ left: 0, top: 0, width, height }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const y = Buffer.alloc(width * height);
   const u = Buffer.alloc((width / 2) * (height / 2));
   const v = Buffer.alloc((width / 2) * (height / 2));
@@ -36,8 +31,15 @@ export async function writeY4m(image: string, out: string): Promise<{ width: num
   }
   for (let row = 0; row < height; row += 2) {
     for (let col = 0; col < width; col += 2) {
-      let r = 0, g = 0, b = 0;
-      for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (const [dy, dx] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ] as const) {
         const i = ((row + dy) * width + col + dx) * 3;
         r += data[i]!;
         g += data[i + 1]!;
@@ -58,8 +60,7 @@ const clamp = (x: number) => Math.max(0, Math.min(255, Math.round(x)));
 
 /** Mean absolute difference (0..255) between two pictures, both shrunk to 64×48 grey. */
 export async function pictureDifference(a: Buffer | string, b: Buffer | string): Promise<number> {
-  const small = (input: Buffer | string) =>
-    sharp(input).rotate().resize(64, 48, { fit: 'fill' }).greyscale().raw().toBuffer();
+  const small = (input: Buffer | string) => sharp(input).rotate().resize(64, 48, { fit: 'fill' }).greyscale().raw().toBuffer();
   const [x, y] = await Promise.all([small(a), small(b)]);
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += Math.abs(x[i]! - y[i]!);

@@ -36,7 +36,14 @@ export function bruteBestScore(words: ReadonlySet<string>, cards: readonly Card[
   for (let mask = 1; mask < 1 << n; mask++) {
     const group = [first, ...rest.filter((_, i) => mask & (1 << i))];
     if (!spellsWord(words, group)) continue;
-    best = Math.max(best, points(group) + bruteBestScore(words, rest.filter((_, i) => !(mask & (1 << i)))));
+    best = Math.max(
+      best,
+      points(group) +
+        bruteBestScore(
+          words,
+          rest.filter((_, i) => !(mask & (1 << i))),
+        ),
+    );
   }
   return best;
 }
@@ -71,7 +78,12 @@ export function brutePlays(words: ReadonlySet<string>, cards: readonly Card[]): 
     walk(rest, groups, [...unused, first]);
     for (let mask = 1; mask < 1 << rest.length; mask++) {
       const group = [first, ...rest.filter((_, i) => mask & (1 << i))];
-      if (spellsWord(words, group)) walk(rest.filter((_, i) => !(mask & (1 << i))), [...groups, group], unused);
+      if (spellsWord(words, group))
+        walk(
+          rest.filter((_, i) => !(mask & (1 << i))),
+          [...groups, group],
+          unused,
+        );
     }
   };
   walk(cards, [], []);

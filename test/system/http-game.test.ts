@@ -17,7 +17,11 @@ async function call(path: string, init?: RequestInit) {
 }
 
 const post = (body: unknown) =>
-  call('/api/game', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  call('/api/game', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 test('POST /api/game answers the seed example', async () => {
   const { status, body, type } = await post({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });

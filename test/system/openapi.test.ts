@@ -72,7 +72,12 @@ test('/api/cards answers match the document: JSON, form and raw photos, and erro
   form.set('n_cards', '3');
   const hinted = await check('post', '/api/cards', { body: form }, 200);
   assert.equal(hinted.hand.count.hint, 3);
-  await check('post', '/api/cards', { headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(photo), query: '?photo=deck&images=false' }, 200);
+  await check(
+    'post',
+    '/api/cards',
+    { headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(photo), query: '?photo=deck&images=false' },
+    200,
+  );
   await check('post', '/api/cards', json({ hand: Buffer.from('not a photo').toString('base64') }), 415);
   await check('post', '/api/cards', json({ hand: photo.toString('base64'), n_cards: 0 }), 400);
   await check('post', '/api/cards', json({ hand: 'http://127.0.0.1:9/x.jpg' }), 403);

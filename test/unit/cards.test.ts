@@ -8,7 +8,10 @@ test('the card table has 31 types and sums to the 118-card deck', () => {
   assert.equal(CARDS.length, 31);
   assert.equal(DECK_SIZE, 118);
   assert.equal(fullDeck().length, 118);
-  assert.equal(Object.values(CARD_COPIES).reduce((a, b) => a + b, 0), 118);
+  assert.equal(
+    Object.values(CARD_COPIES).reduce((a, b) => a + b, 0),
+    118,
+  );
 });
 
 test('points and copies match the printed cards', () => {

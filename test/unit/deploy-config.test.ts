@@ -12,7 +12,11 @@ test('staticwebapp.config.json: Node API runtime, page fallback, security header
   assert.equal(config.navigationFallback.rewrite, '/index.html');
   for (const excluded of ['/api/*', '/assets/*']) assert.ok(config.navigationFallback.exclude.includes(excluded), excluded);
   const csp: string = config.globalHeaders['Content-Security-Policy'];
-  const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(name + ' ')) ?? '';
+  const directive = (name: string) =>
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith(name + ' ')) ?? '';
   assert.match(directive('default-src'), /'self'/);
   assert.match(directive('connect-src'), /'self'/, 'the page may call /api');
   assert.match(directive('media-src'), /mediastream:|blob:/, 'the camera preview may play');
@@ -20,7 +24,19 @@ test('staticwebapp.config.json: Node API runtime, page fallback, security header
   assert.doesNotMatch(directive('script-src'), /unsafe-eval|unsafe-inline/);
   assert.match(config.globalHeaders['Permissions-Policy'], /camera=\(self\)/);
   // Only keys the Static Web Apps schema knows at the top level.
-  const known = ['$schema', 'routes', 'navigationFallback', 'responseOverrides', 'globalHeaders', 'mimeTypes', 'platform', 'networking', 'auth', 'forwardingGateway', 'trailingSlash'];
+  const known = [
+    '$schema',
+    'routes',
+    'navigationFallback',
+    'responseOverrides',
+    'globalHeaders',
+    'mimeTypes',
+    'platform',
+    'networking',
+    'auth',
+    'forwardingGateway',
+    'trailingSlash',
+  ];
   for (const key of Object.keys(config)) assert.ok(known.includes(key), `unknown key ${key}`);
 });
 

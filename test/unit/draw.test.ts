@@ -20,8 +20,14 @@ test('one card in hand: no word is possible, so drawing keeps the cheaper card (
     sum += left * -Math.min(15, CARD_POINTS[card]);
   }
   assert.equal(expectedScore, sum / 116);
-  assert.deepEqual(outcomes.find((o) => o.card === 'q'), { card: 'q', remaining: 1, score: -15, drop: 'q' });
-  assert.deepEqual(outcomes.find((o) => o.card === 'a'), { card: 'a', remaining: 10, score: -2, drop: 'q' });
+  assert.deepEqual(
+    outcomes.find((o) => o.card === 'q'),
+    { card: 'q', remaining: 1, score: -15, drop: 'q' },
+  );
+  assert.deepEqual(
+    outcomes.find((o) => o.card === 'a'),
+    { card: 'a', remaining: 10, score: -2, drop: 'q' },
+  );
   assert.equal(outcomes.find((o) => o.card === 'u')?.remaining, 5);
 });
 

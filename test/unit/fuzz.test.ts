@@ -16,7 +16,10 @@ import { seededRandom } from '../support/fixtures.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 const functions = apiFunctions(createServices(settings()));
-const cards = functions.cards!.handler as (request: InstanceType<typeof HttpRequest>, context: InstanceType<typeof InvocationContext>) => Promise<HttpResponseInit>;
+const cards = functions.cards!.handler as (
+  request: InstanceType<typeof HttpRequest>,
+  context: InstanceType<typeof InvocationContext>,
+) => Promise<HttpResponseInit>;
 const game = functions.game!.handler as typeof cards;
 const random = seededRandom(4242);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -43,7 +46,30 @@ function assertClientError(response: HttpResponseInit, what: string): void {
   }
 }
 
-const NASTY = ['', ' ', '/', '//', 'a//b', '\u0000', '💥', 'ǅ', 'A'.repeat(5000), '../../../etc/passwd', 'null', '{}', '[]', '-1', '1e309', 'in/in/in', 'qu/QU/Qu', 'th /er', '\n', '%00', '\\', '"'];
+const NASTY = [
+  '',
+  ' ',
+  '/',
+  '//',
+  'a//b',
+  '\u0000',
+  '💥',
+  'ǅ',
+  'A'.repeat(5000),
+  '../../../etc/passwd',
+  'null',
+  '{}',
+  '[]',
+  '-1',
+  '1e309',
+  'in/in/in',
+  'qu/QU/Qu',
+  'th /er',
+  '\n',
+  '%00',
+  '\\',
+  '"',
+];
 
 function randomCardString(): string {
   const parts = Array.from({ length: int(14) }, () => (random() < 0.8 ? pick(CARDS) : pick(NASTY)));
@@ -52,15 +78,24 @@ function randomCardString(): string {
 
 function randomValue(depth = 0): unknown {
   switch (int(depth > 2 ? 6 : 9)) {
-    case 0: return randomCardString();
-    case 1: return pick(NASTY);
-    case 2: return int(100) - 50;
-    case 3: return random() < 0.5;
-    case 4: return null;
-    case 5: return random() * 1e6;
-    case 6: return Array.from({ length: int(12) }, () => (random() < 0.7 ? pick(CARDS) : randomValue(depth + 1)));
-    case 7: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['hand', 'deck', 'x', '__proto__']), randomValue(depth + 1)]));
-    default: return [randomValue(depth + 1)];
+    case 0:
+      return randomCardString();
+    case 1:
+      return pick(NASTY);
+    case 2:
+      return int(100) - 50;
+    case 3:
+      return random() < 0.5;
+    case 4:
+      return null;
+    case 5:
+      return random() * 1e6;
+    case 6:
+      return Array.from({ length: int(12) }, () => (random() < 0.7 ? pick(CARDS) : randomValue(depth + 1)));
+    case 7:
+      return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['hand', 'deck', 'x', '__proto__']), randomValue(depth + 1)]));
+    default:
+      return [randomValue(depth + 1)];
   }
 }
 
@@ -71,7 +106,15 @@ function mutate(text: string): string {
     const op = int(3);
     if (op === 0) out = out.slice(0, at) + out.slice(at + 1 + int(3));
     else if (op === 1) out = out.slice(0, at) + pick(['{', '}', '"', ',', ':', '[', ']', '\\', 'x', '0', '/', ' ']) + out.slice(at);
-    else out = out.slice(0, at) + out.slice(at, at + int(8)).split('').reverse().join('') + out.slice(at + 8);
+    else
+      out =
+        out.slice(0, at) +
+        out
+          .slice(at, at + int(8))
+          .split('')
+          .reverse()
+          .join('') +
+        out.slice(at + 8);
   }
   return out;
 }
@@ -79,7 +122,12 @@ function mutate(text: string): string {
 test('game: random and mutated requests only ever get 2xx or 4xx', async () => {
   const valid = JSON.stringify({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n', length_unit: 'letters', clamp_at_zero: false });
   for (let i = 0; i < 400; i++) {
-    const fields = { hand: randomValue(), deck: randomValue(), length_unit: random() < 0.2 ? randomValue() : undefined, alternatives: random() < 0.2 ? randomValue() : undefined };
+    const fields = {
+      hand: randomValue(),
+      deck: randomValue(),
+      length_unit: random() < 0.2 ? randomValue() : undefined,
+      alternatives: random() < 0.2 ? randomValue() : undefined,
+    };
     const bodies = [JSON.stringify(fields), mutate(valid), mutate(JSON.stringify(fields))];
     for (const body of bodies) assertClientError(await game(request('/api/game', 'POST', body, 'application/json'), context()), body.slice(0, 120));
     const query = new URLSearchParams({ hand: randomCardString(), deck: randomCardString() });
@@ -88,7 +136,9 @@ test('game: random and mutated requests only ever get 2xx or 4xx', async () => {
 });
 
 test('cards: random JSON, base64, data URLs, forms and raw bodies only ever get 2xx or 4xx', { timeout: 240_000 }, async () => {
-  const tiny = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#c8b' } }).png().toBuffer();
+  const tiny = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#c8b' } })
+    .png()
+    .toBuffer();
   const tinyJpeg = await sharp(tiny).jpeg().toBuffer();
   const imageish = () => {
     const bytes = Buffer.from(pick([tiny, tinyJpeg]));
@@ -98,13 +148,20 @@ test('cards: random JSON, base64, data URLs, forms and raw bodies only ever get 
   const imageValue = (): unknown =>
     pick([
       () => imageish().toString('base64'),
-      () => `data:${pick(['image/png', 'image/jpeg', 'text/plain', '', 'image/'])}${pick([';base64', '', ';charset=x;base64'])},${imageish().toString(pick(['base64', 'base64url', 'hex']))}`,
+      () =>
+        `data:${pick(['image/png', 'image/jpeg', 'text/plain', '', 'image/'])}${pick([';base64', '', ';charset=x;base64'])},${imageish().toString(pick(['base64', 'base64url', 'hex']))}`,
       () => mutate(tiny.toString('base64')),
-      () => `${pick(['http', 'https', 'ftp', 'file', 'gopher', 'javascript'])}://${pick(['127.0.0.1', '10.1.2.3', '[::1]', '169.254.169.254', '0.0.0.0', '192.168.1.1', 'localhost'])}:${int(65536)}/${pick(NASTY)}`,
+      () =>
+        `${pick(['http', 'https', 'ftp', 'file', 'gopher', 'javascript'])}://${pick(['127.0.0.1', '10.1.2.3', '[::1]', '169.254.169.254', '0.0.0.0', '192.168.1.1', 'localhost'])}:${int(65536)}/${pick(NASTY)}`,
       () => randomValue(),
     ])();
   for (let i = 0; i < 150; i++) {
-    const fields = { hand: imageValue(), deck: random() < 0.5 ? imageValue() : undefined, n_cards: random() < 0.5 ? randomValue() : pick([1, 5, 10]), images: random() < 0.5 ? randomValue() : false };
+    const fields = {
+      hand: imageValue(),
+      deck: random() < 0.5 ? imageValue() : undefined,
+      n_cards: random() < 0.5 ? randomValue() : pick([1, 5, 10]),
+      images: random() < 0.5 ? randomValue() : false,
+    };
     const json = JSON.stringify(fields);
     assertClientError(await cards(request('/api/cards', 'POST', json, 'application/json'), context()), json.slice(0, 160));
     assertClientError(await cards(request('/api/cards', 'POST', mutate(json), 'application/json'), context()), 'mutated json');

@@ -20,14 +20,23 @@ test('a gate never runs more than its size at once, and lets tasks in by arrival
     ),
   );
   assert.equal(peak, 2);
-  assert.deepEqual(started, [...started].sort((a, b) => a - b));
-  assert.deepEqual(results, Array.from({ length: 12 }, (_, i) => i * i));
+  assert.deepEqual(
+    started,
+    [...started].sort((a, b) => a - b),
+  );
+  assert.deepEqual(
+    results,
+    Array.from({ length: 12 }, (_, i) => i * i),
+  );
   assert.equal(gate.waiting, 0);
 });
 
 test('a failing task gives its slot back', async () => {
   const gate = new Gate(1);
-  await assert.rejects(gate.run(() => Promise.reject(new Error('bad photo'))), /bad photo/);
+  await assert.rejects(
+    gate.run(() => Promise.reject(new Error('bad photo'))),
+    /bad photo/,
+  );
   assert.equal(await gate.run(async () => 'next'), 'next');
   assert.throws(() => new Gate(0), RangeError);
 });

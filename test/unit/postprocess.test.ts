@@ -19,7 +19,10 @@ test('non-maximum suppression works across classes', () => {
     [det(upright('o'), 0.6, [10, 10, 30, 40]), det(upright('q'), 0.9, [11, 10, 31, 41]), det(upright('a'), 0.5, [100, 10, 120, 40])],
     0.4,
   );
-  assert.deepEqual(kept.map((k) => k.label), [upright('q'), upright('a')]);
+  assert.deepEqual(
+    kept.map((k) => k.label),
+    [upright('q'), upright('a')],
+  );
 });
 
 test('a fanned hand reads left to right, and the top card is counted once', () => {
@@ -89,7 +92,10 @@ test('a fan running down the photo orders along its axis', () => {
     [130, 160, 150, 190],
     [160, 220, 180, 250],
   ];
-  assert.deepEqual(orderAlongFan(boxes.map((box, i) => ({ box, i })).reverse(), 'upright').map((c) => c.i), [0, 1, 2]);
+  assert.deepEqual(
+    orderAlongFan(boxes.map((box, i) => ({ box, i })).reverse(), 'upright').map((c) => c.i),
+    [0, 1, 2],
+  );
 });
 
 test('nothing found reads as no cards', () => {

@@ -65,7 +65,10 @@ test('a zoomed crop shows the region enlarged; outside the photo is grey', () =>
   const source = 3 * (15 * 40 + 15);
   assert.ok(Math.abs(tensor[centre]! * 255 - image.data[source]!) < 20, 'red at the centre');
   const off = renderView(image, { left: -100, top: -100, width: 10, height: 10, zoom: 1, quarter: 0 });
-  assert.ok(off.tensor.every((v) => Math.abs(v - 0.5) < 1e-6), 'grey off the photo');
+  assert.ok(
+    off.tensor.every((v) => Math.abs(v - 0.5) < 1e-6),
+    'grey off the photo',
+  );
 });
 
 const card = (token: string, score: number, box: Box): ReadCard => ({ token: token as ReadCard['token'], score, box });
@@ -185,7 +188,9 @@ test('a small photo with nothing in it is not searched in tiles', async () => {
 });
 
 test('the bench variants are the same bytes on every run', async () => {
-  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   for (const variant of VARIANTS.filter((v) => v.name !== 'far, 35 %' && v.name !== 'far, upside down')) {
     const [a, b] = [await variant.make(photo), await variant.make(photo)];
     assert.ok(a.equals(b), variant.name);

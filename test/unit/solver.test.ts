@@ -32,7 +32,10 @@ test("the seed's example: a/cl/g/in/th/m/p/o/u/y with n showing scores 58 and go
   // The seed's own partition is a valid 58-point play too.
   const seedPlay = ['cl/o/th', 'm/u/n/g', 'p/in/y'].map((w) => parseCards(w));
   for (const word of seedPlay) assert.ok(graph.has(word.join('')), word.join(''));
-  assert.equal(seedPlay.reduce((sum, w) => sum + points(w), 0), 58);
+  assert.equal(
+    seedPlay.reduce((sum, w) => sum + points(w), 0),
+    58,
+  );
 });
 
 test('INQUIRING can be laid 8 ways, from 36 to 46 points', () => {

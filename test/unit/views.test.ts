@@ -93,7 +93,12 @@ test('separate corners stay separate, and each keeps its reading', () => {
     W,
     H,
   );
-  assert.equal(readCards(fused).map((c) => c.token).join('/'), 'x/a');
+  assert.equal(
+    readCards(fused)
+      .map((c) => c.token)
+      .join('/'),
+    'x/a',
+  );
 });
 
 test('a place that a turned view cannot see is averaged over the views that can', () => {
@@ -109,7 +114,7 @@ test('a place that a turned view cannot see is averaged over the views that can'
   assert.equal(fused[0]!.score, 0.9);
 });
 
-test('a spot is a square a few times the corner\'s longer side, centred on it, within limits', () => {
+test("a spot is a square a few times the corner's longer side, centred on it, within limits", () => {
   assert.deepEqual(spotAround([100, 100, 140, 160]), { x: 120, y: 130, size: 156 });
   assert.equal(spotAround([0, 0, 5, 5]).size, 128, 'a tiny corner still gets context around it');
   assert.equal(spotAround([0, 0, 300, 300]).size, 320);
@@ -118,7 +123,17 @@ test('a spot is a square a few times the corner\'s longer side, centred on it, w
 test('a second look magnifies small corners up to a readable size, and never large ones or past its cap', () => {
   assert.equal(closeUp([[0, 0, 20, 16]], 1), CLOSE_UP_SIDE / 20, 'a 20 px corner is shown 40 px long');
   assert.equal(closeUp([[0, 0, 20, 16]], 2), 1, 'the model already shows it 40 px long');
-  assert.equal(closeUp([[0, 0, 10, 8], [0, 0, 32, 20]], 1), CLOSE_UP_SIDE / 32, 'set by the largest: none grows past 40');
+  assert.equal(
+    closeUp(
+      [
+        [0, 0, 10, 8],
+        [0, 0, 32, 20],
+      ],
+      1,
+    ),
+    CLOSE_UP_SIDE / 32,
+    'set by the largest: none grows past 40',
+  );
   assert.equal(closeUp([[0, 0, 4, 4]], 1), CLOSE_UP_MAX);
   assert.equal(closeUp([[0, 0, 80, 50]], 1), 1);
   assert.equal(closeUp([], 1), 1);
@@ -129,7 +144,7 @@ test('a second look magnifies small corners up to a readable size, and never lar
 test('a mosaic lays each spot at each turn in rows 640 px wide, and gives up when over 640×480', () => {
   const spot = { x: 50, y: 40, size: 200 };
   const mosaic = planMosaic([spot], [28, -28])!;
-  assert.equal(mosaic.width, MOSAIC_LONG_SIDE, 'the long side at 640: the model reads it at the photo\'s scale');
+  assert.equal(mosaic.width, MOSAIC_LONG_SIDE, "the long side at 640: the model reads it at the photo's scale");
   assert.equal(mosaic.height, 200);
   assert.deepEqual(
     mosaic.tiles.map((t) => [t.left, t.top, t.degrees]),
@@ -168,7 +183,10 @@ test('a mosaic tile shows its spot turned, and a find in it maps back to where i
   assert.ok(finds[1]!.y < finds[1]!.tile.top + 64 - 4);
   const found: Detection[] = finds.map(({ x, y }) => det('e', 0.9, [x - 5, y - 5, x + 5, y + 5]));
   const views = mosaicViews(mosaic, found);
-  assert.deepEqual(views.map((v) => v.degrees), [90, -90]);
+  assert.deepEqual(
+    views.map((v) => v.degrees),
+    [90, -90],
+  );
   for (const view of views) {
     const [box] = view.detections;
     assert.ok(Math.hypot((box!.box[0] + box!.box[2]) / 2 - px, (box!.box[1] + box!.box[3]) / 2 - py) < 1.5);
@@ -176,10 +194,13 @@ test('a mosaic tile shows its spot turned, and a find in it maps back to where i
   }
 });
 
-test('a find far from its tile\'s centre belongs to no spot and is dropped', () => {
+test("a find far from its tile's centre belongs to no spot and is dropped", () => {
   const mosaic = planMosaic([{ x: 100, y: 100, size: 200 }], [28])!;
   const views = mosaicViews(mosaic, [det('e', 0.9, [0, 0, 20, 20]), det('a', 0.9, [95, 95, 105, 105])]);
-  assert.deepEqual(views[0]!.detections.map((d) => d.label), [upright('a')]);
+  assert.deepEqual(
+    views[0]!.detections.map((d) => d.label),
+    [upright('a')],
+  );
 });
 
 test('a place only a close-up tile sees is averaged over the views that see it', () => {
@@ -199,7 +220,7 @@ test('a place only a close-up tile sees is averaged over the views that see it',
   assert.equal(byLabel.get(upright('e')), 0.95, 'a place no tile shows keeps its first reading');
 });
 
-test('a small photo\'s mosaic is zoomed as the model zooms the photo, and finds map back at the photo\'s scale', () => {
+test("a small photo's mosaic is zoomed as the model zooms the photo, and finds map back at the photo's scale", () => {
   const Wp = 120;
   const Hp = 90;
   const photo = new Float32Array(3 * Wp * Hp);
@@ -214,5 +235,5 @@ test('a small photo\'s mosaic is zoomed as the model zooms the photo, and finds 
   const [view] = mosaicViews(mosaic, [det('e', 0.9, [x - 10, y - 6, x + 10, y + 6])]);
   const [box] = view!.detections;
   assert.ok(Math.hypot((box!.box[0] + box!.box[2]) / 2 - 68, (box!.box[1] + box!.box[3]) / 2 - 40) < 1);
-  assert.ok(Math.abs(box!.box[2] - box!.box[0] - 10) < 1e-9, 'the box shrinks back to the photo\'s scale');
+  assert.ok(Math.abs(box!.box[2] - box!.box[0] - 10) < 1e-9, "the box shrinks back to the photo's scale");
 });

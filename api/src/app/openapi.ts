@@ -82,10 +82,12 @@ const schemas: Record<string, Schema> = {
     },
     [],
   ),
-  Count: object(
-    { cards: integer, sure: boolean, maybe: arrayOf(integer), seen: integer, hint: integer, fewer_than_hint: boolean },
-    ['cards', 'sure', 'maybe', 'seen'],
-  ),
+  Count: object({ cards: integer, sure: boolean, maybe: arrayOf(integer), seen: integer, hint: integer, fewer_than_hint: boolean }, [
+    'cards',
+    'sure',
+    'maybe',
+    'seen',
+  ]),
   PhotoReading: object(
     {
       cards,
@@ -147,7 +149,12 @@ const photoBodies = {
   required: true,
   content: {
     'application/json': { schema: ref('CardsRequest') },
-    'multipart/form-data': { schema: { type: 'object', properties: { hand: { type: 'string', format: 'binary' }, deck: { type: 'string', format: 'binary' }, n_cards: string } } },
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        properties: { hand: { type: 'string', format: 'binary' }, deck: { type: 'string', format: 'binary' }, n_cards: string },
+      },
+    },
     'image/*': { schema: { type: 'string', format: 'binary' } },
   },
 };

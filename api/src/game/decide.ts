@@ -54,10 +54,7 @@ export function validateTurn(hand: readonly Card[], deck: Card): void {
   for (const card of [...hand, deck]) inView.set(card, (inView.get(card) ?? 0) + 1);
   for (const [card, count] of inView) {
     if (count > CARD_COPIES[card]) {
-      throw new GameInputError(
-        'too_many_copies',
-        `${count} "${card}" cards in hand and deck, but the deck has only ${CARD_COPIES[card]}`,
-      );
+      throw new GameInputError('too_many_copies', `${count} "${card}" cards in hand and deck, but the deck has only ${CARD_COPIES[card]}`);
     }
   }
 }
@@ -82,7 +79,11 @@ export function unseenCounts(inView: readonly Card[]): Map<Card, number> {
 export function drawExpectation(graph: WordGraph, hand: readonly Card[], deck: Card, options: SolveOptions = {}) {
   const set = new CardMultiset(hand);
   const found = findWordsWithExtraCard(graph, set);
-  const solver = new CardSolver(set, found.filter((w) => w.extra === -1), options);
+  const solver = new CardSolver(
+    set,
+    found.filter((w) => w.extra === -1),
+    options,
+  );
   const handPoints = points(hand);
   // Kept cards score their words' points less the points of the rest (rules.ts).
   const score = (wordPoints: number, keptPoints: number) => roundScore(wordPoints, keptPoints - wordPoints, options.clampAtZero);
@@ -122,12 +123,7 @@ export function drawExpectation(graph: WordGraph, hand: readonly Card[], deck: C
   return { expectedScore, unseen, outcomes };
 }
 
-export function decideTurn(
-  graph: WordGraph,
-  hand: readonly Card[],
-  deck: Card,
-  options: SolveOptions & { alternatives?: number } = {},
-): Decision {
+export function decideTurn(graph: WordGraph, hand: readonly Card[], deck: Card, options: SolveOptions & { alternatives?: number } = {}): Decision {
   validateTurn(hand, deck);
   const solver = CardSolver.of(graph, [...hand, deck], options);
   const byDrop = solver.playsByDrop('score');

@@ -250,8 +250,7 @@ function isGreater(a: number[], b: number[]): boolean {
  */
 export function compare(a: Play, b: Play, aim: Aim): number {
   const longest = (p: Play) => p.longestWord?.length ?? 0;
-  const first =
-    aim === 'longestWord' ? longest(a) - longest(b) : aim === 'mostWords' ? a.words.length - b.words.length : 0;
+  const first = aim === 'longestWord' ? longest(a) - longest(b) : aim === 'mostWords' ? a.words.length - b.words.length : 0;
   return (
     first ||
     (aim === 'score' ? a.score - b.score : 0) ||
@@ -268,6 +267,10 @@ export function pickBest(plays: readonly Play[], aim: Aim): Play {
 }
 
 export function samePlay(a: Play, b: Play): boolean {
-  const key = (p: Play) => `${p.drop}|${p.words.map((w) => w.cards.join('/')).sort().join(' ')}`;
+  const key = (p: Play) =>
+    `${p.drop}|${p.words
+      .map((w) => w.cards.join('/'))
+      .sort()
+      .join(' ')}`;
   return key(a) === key(b);
 }

@@ -90,15 +90,12 @@ interface BuildNode {
  * are skipped, duplicates are ignored.
  */
 export function buildWordGraph(words: Iterable<string>): WordGraph {
-  const sorted = [...new Set([...words].map((w) => w.trim().toLowerCase()))]
-    .filter((w) => /^[a-z]+$/.test(w))
-    .sort();
+  const sorted = [...new Set([...words].map((w) => w.trim().toLowerCase()))].filter((w) => /^[a-z]+$/.test(w)).sort();
   let nextId = 0;
   const newNode = (): BuildNode => ({ final: false, letters: [], children: [], id: nextId++ });
   const root = newNode();
   const register = new Map<string, BuildNode>();
-  const signature = (node: BuildNode) =>
-    (node.final ? '1' : '0') + node.letters.map((l, i) => `${l}:${node.children[i]!.id}`).join(',');
+  const signature = (node: BuildNode) => (node.final ? '1' : '0') + node.letters.map((l, i) => `${l}:${node.children[i]!.id}`).join(',');
 
   // Replaces the last child of `node` (recursively) by an equivalent registered node.
   const minimize = (node: BuildNode) => {
@@ -159,10 +156,7 @@ function pack(root: BuildNode): Uint32Array {
       const child = node.children[i]!;
       const last = i === node.letters.length - 1;
       edges[start + i] =
-        letter |
-        (child.final ? FINAL_BIT : 0) |
-        (last ? LAST_BIT : 0) |
-        ((child.letters.length ? runStart.get(child)! : 0) << CHILD_SHIFT) >>> 0;
+        letter | (child.final ? FINAL_BIT : 0) | (last ? LAST_BIT : 0) | (((child.letters.length ? runStart.get(child)! : 0) << CHILD_SHIFT) >>> 0);
     });
   }
   return edges;

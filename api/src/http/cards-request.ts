@@ -77,7 +77,11 @@ async function toImageBytes(value: unknown, kind: PhotoKind, config: Settings): 
   }
   if (bytes.length === 0) throw invalid('invalid_image', `"${kind}" is empty`);
   if (bytes.length > config.maxImageBytes) {
-    throw new DomainError('too_large', 'image_too_large', `"${kind}" is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; the limit is ${config.maxImageBytes / 1024 / 1024} MB`);
+    throw new DomainError(
+      'too_large',
+      'image_too_large',
+      `"${kind}" is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; the limit is ${config.maxImageBytes / 1024 / 1024} MB`,
+    );
   }
   return bytes;
 }

@@ -14,13 +14,32 @@ import { DomainError } from '../errors.js';
 
 const BLOCKED = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  BLOCKED.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
-] as const) BLOCKED.addSubnet(net, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['2001:db8::', 32],
+] as const)
+  BLOCKED.addSubnet(net, prefix, 'ipv6');
 
 /** Whether an IP address is one the server must not fetch from (loopback, private, link-local, metadata…). */
 export function isBlockedAddress(address: string): boolean {
@@ -71,7 +90,11 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const allowed = limits.allowHosts.includes(host.toLowerCase());
   const refuse = (address: string) =>
-    new DomainError('forbidden', 'url_forbidden', `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`);
+    new DomainError(
+      'forbidden',
+      'url_forbidden',
+      `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`,
+    );
 
   // Checked at connect time, for every address the name resolves to.
   const lookup = (hostname: string, options: object, callback: (...args: unknown[]) => void) => {

@@ -101,8 +101,14 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   // the card after them), and the front card is the last one along the fan:
   // a card read from that corner alone goes last, not where that corner lies.
   const ordered = [
-    ...orderAlongFan(chosen.filter((c) => c.orientation === main), main),
-    ...orderAlongFan(chosen.filter((c) => c.orientation !== main), main),
+    ...orderAlongFan(
+      chosen.filter((c) => c.orientation === main),
+      main,
+    ),
+    ...orderAlongFan(
+      chosen.filter((c) => c.orientation !== main),
+      main,
+    ),
   ];
   return ordered.map((c) => ({ token: c.card, score: c.score, box: c.box }));
 }
@@ -144,5 +150,8 @@ export function orderAlongFan<T extends { box: Box }>(corners: readonly T[], ori
   const reading = orientation === 'upright' ? 1 : -1;
   if (ax * reading < 0 || (ax === 0 && ay * reading > 0)) [ax, ay] = [-ax, -ay];
   const key = (i: number) => (centres[i]![0] - mx) * ax + (centres[i]![1] - my) * ay;
-  return corners.map((c, i) => [c, key(i)] as const).sort((a, b) => a[1] - b[1]).map(([c]) => c);
+  return corners
+    .map((c, i) => [c, key(i)] as const)
+    .sort((a, b) => a[1] - b[1])
+    .map(([c]) => c);
 }

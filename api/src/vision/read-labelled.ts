@@ -17,8 +17,14 @@ export async function readLabelledPhotos(
   const scores = [];
   for (const [photo, { cards }] of Object.entries(labels.photos)) {
     const truth = parseCards(cards);
-    const reading = await readPhoto(await readFile(join(dirname(labelsPath), photo)), { expectedCount: options.withCount ? truth.length : undefined });
-    const score = scorePhoto(photo, truth, reading.cards.map((c) => c.token));
+    const reading = await readPhoto(await readFile(join(dirname(labelsPath), photo)), {
+      expectedCount: options.withCount ? truth.length : undefined,
+    });
+    const score = scorePhoto(
+      photo,
+      truth,
+      reading.cards.map((c) => c.token),
+    );
     options.onScore?.(score);
     scores.push(score);
   }

@@ -162,7 +162,13 @@ function modelSide(box: Box, current: Look): number {
  * corners when it read some small ones, or from tiles of the photo read finer
  * when it read none. Undefined when that would not enlarge them usefully.
  */
-async function lookCloser(detect: Detect, image: RgbImage, current: Look, expectedCount: number | undefined, mayTile: boolean): Promise<Look | undefined> {
+async function lookCloser(
+  detect: Detect,
+  image: RgbImage,
+  current: Look,
+  expectedCount: number | undefined,
+  mayTile: boolean,
+): Promise<Look | undefined> {
   const finds = current.detections.filter((d) => d.score >= FIND_FLOOR).map((d) => ({ ...d, box: boxToImage(current.view, d.box) }));
   const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore);
   const sides = read.map((c) => modelSide(c.box, current)).sort((a, b) => a - b);
@@ -220,7 +226,7 @@ function strongestCluster(finds: readonly { box: Box; score: number }[]): Box[] 
   const members = [sorted[0]!];
   const rest = sorted.slice(1);
   const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
     for (let i = rest.length - 1; i >= 0; i--) {
       const [x, y] = centre(rest[i]!);
@@ -337,7 +343,10 @@ function unsureCorners(first: readonly Detection[], cards: readonly ReadCard[], 
   // The doubtful cards' own corners always get a look, however weak.
   const floor = Math.min(weakest, Math.max(SPOT_FLOOR, RIVAL_SHARE * weakest));
   const unsure = (d: Detection) => d.score < SURE_SCORE || inDoubt.some((box) => iou(box, d.box) >= DEFAULTS.iouThreshold);
-  return suppress(first.filter((d) => d.score >= floor && unsure(d)), DEFAULTS.iouThreshold)
+  return suppress(
+    first.filter((d) => d.score >= floor && unsure(d)),
+    DEFAULTS.iouThreshold,
+  )
     .filter((d) => sure.every((box) => iou(box, d.box) < DEFAULTS.iouThreshold))
     .map((d) => d.box);
 }

@@ -163,9 +163,7 @@ export function fuseViews(views: readonly View[], width: number, height: number,
       const mean = perView.reduce((s, x) => s + x, 0) / Math.max(1, seeing);
       if (mean > score) [label, score] = [l, mean];
     }
-    const boxFrom = members
-      .filter((m) => m.label === label)
-      .sort((a, b) => Math.abs(views[a.view]!.degrees) - Math.abs(views[b.view]!.degrees))[0]!;
+    const boxFrom = members.filter((m) => m.label === label).sort((a, b) => Math.abs(views[a.view]!.degrees) - Math.abs(views[b.view]!.degrees))[0]!;
     return { box: boxFrom.box, label, score: Math.min(1, score) };
   });
 }

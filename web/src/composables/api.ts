@@ -7,11 +7,7 @@ export type { CardsResponse, CountJson, GameResponse, PhotoReadingJson, PlayJson
 const http = axios.create({ baseURL: '/api', timeout: 60_000, headers: { 'Content-Type': 'application/json' } });
 
 /** Reads the photos; `handCount` is the player's hint for the hand photo (left out: the reader counts). */
-export async function readCards(
-  photos: { hand?: string; deck?: string },
-  handCount: number | null,
-  signal?: AbortSignal,
-): Promise<CardsResponse> {
+export async function readCards(photos: { hand?: string; deck?: string }, handCount: number | null, signal?: AbortSignal): Promise<CardsResponse> {
   const body: CardsRequest = { ...photos, ...(handCount !== null ? { n_cards: handCount } : {}), images: false };
   return (await http.post<CardsResponse>('/cards', body, { signal })).data;
 }

@@ -36,8 +36,7 @@ function face(token: string): Promise<HTMLImageElement> {
   return img;
 }
 
-const gauss = (random: () => number, sd: number) =>
-  sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const gauss = (random: () => number, sd: number) => sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const uniform = (random: () => number, a: number, b: number) => a + (b - a) * random();
 
 function table(ctx: CanvasRenderingContext2D, random: () => number): void {
@@ -62,14 +61,7 @@ function table(ctx: CanvasRenderingContext2D, random: () => number): void {
   ctx.drawImage(tile, 0, 0, PHOTO_W, PHOTO_H);
 }
 
-function drawCard(
-  ctx: CanvasRenderingContext2D,
-  img: HTMLImageElement,
-  cx: number,
-  cy: number,
-  height: number,
-  degreesCcw: number,
-): void {
+function drawCard(ctx: CanvasRenderingContext2D, img: HTMLImageElement, cx: number, cy: number, height: number, degreesCcw: number): void {
   const width = (img.naturalWidth / img.naturalHeight) * height;
   ctx.save();
   ctx.translate(cx, cy);
