@@ -4,7 +4,8 @@
  * imports it from here.
  */
 
-// prettier-ignore -- five cards a row, as the table is read
+// Five cards a row, as the table is read (kept so by prettier-ignore).
+// prettier-ignore
 export const CARD_TABLE = [
   ['a', 2, 10], ['b', 8, 2], ['c', 8, 2], ['d', 5, 4], ['e', 2, 12],
   ['f', 6, 2], ['g', 6, 4], ['h', 7, 2], ['i', 2, 8], ['j', 13, 2],
