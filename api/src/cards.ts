@@ -20,12 +20,10 @@ export type Card = (typeof CARD_TABLE)[number][0];
 
 /** Card tokens in table order; a card's index here is its type id everywhere. */
 export const CARDS: readonly Card[] = CARD_TABLE.map(([token]) => token);
-export const CARD_POINTS: Readonly<Record<Card, number>> = Object.fromEntries(
-  CARD_TABLE.map(([token, points]) => [token, points]),
-) as Record<Card, number>;
-export const CARD_COPIES: Readonly<Record<Card, number>> = Object.fromEntries(
-  CARD_TABLE.map(([token, , copies]) => [token, copies]),
-) as Record<Card, number>;
+/** A number for each card type. */
+type PerCard = Readonly<Record<Card, number>>;
+export const CARD_POINTS = Object.fromEntries(CARD_TABLE.map(([token, points]) => [token, points])) as PerCard;
+export const CARD_COPIES = Object.fromEntries(CARD_TABLE.map(([token, , copies]) => [token, copies])) as PerCard;
 export const DECK_SIZE = CARD_TABLE.reduce((sum, [, , copies]) => sum + copies, 0);
 
 const CARD_INDEX = new Map<string, number>(CARDS.map((card, i) => [card, i]));
