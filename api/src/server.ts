@@ -226,7 +226,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const running = await startServer();
-  console.log(`Quiddler assistant on ${running.url}  (API: ${running.url}/api/game, Ctrl+C to stop)`);
+  // Said once: the Azure Functions host is not here; its handlers run in this process, with no test-mode warnings.
+  console.log(`Quiddler assistant on ${running.url}  (the API's Azure functions run in-process at ${running.url}/api/*; Ctrl+C to stop)`);
   const stop = (signal: string) => {
     console.log(`${signal}: shutting down`);
     const forced = setTimeout(() => process.exit(1), 5_000);

@@ -23,6 +23,11 @@ const post = (body: unknown) =>
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
+test('the server says once that it runs the functions in-process, with no Functions-host warnings', () => {
+  assert.match(server.output(), /Azure functions run in-process/);
+  assert.doesNotMatch(server.output(), /runtime not detected|test mode/i);
+});
+
 test('POST /api/game answers the seed example', async () => {
   const { status, body, type } = await post({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });
   assert.equal(status, 200);
