@@ -63,6 +63,8 @@ test('host.json and local.settings.json are a Functions v4 Node app', () => {
   const settings = JSON.parse(read('local.settings.json'));
   assert.equal(settings.Values.FUNCTIONS_WORKER_RUNTIME, 'node');
   const pkg = JSON.parse(read('package.json'));
-  assert.equal(pkg.main, 'dist/api/src/functions/*.js');
+  // One entry point registers every function over settings read once.
+  assert.equal(pkg.main, 'dist/api/src/azure.js');
+  assert.match(read('api/src/azure.ts'), /app\.http\(name, options\)/);
   assert.ok(pkg.dependencies['@azure/functions']);
 });
