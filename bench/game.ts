@@ -1,12 +1,14 @@
 /**
  * The game engine's figures: dictionary load time and size (in fresh
- * processes), and the full take-vs-draw decision on a fixed set of random
- * 10-card hands.
+ * processes), the last-turn take-vs-draw decision, and the full normal-turn
+ * advice (go out, keep odds, both branches: game/turn.ts) on a fixed set of
+ * random 10-card hands.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fullDeck, type Card } from '../api/src/cards.js';
-import { decideTurn } from '../api/src/game/decide.js';
+import { decideTurn, unseenCounts } from '../api/src/game/decide.js';
+import { turnAdvice } from '../api/src/game/turn.js';
 import { loadDictionary } from '../api/src/game/dictionary.js';
 import { median, percentile, type Row } from './stats.js';
 
@@ -52,14 +54,29 @@ export async function benchGame(): Promise<Row[]> {
     decideTurn(graph, hand, deck);
     return performance.now() - started;
   });
+  for (const { hand, deck } of hands.slice(0, 3)) turnAdvice(graph, hand, deck, unseenCounts([...hand, deck]));
+  const turnTimes = hands.map(({ hand, deck }) => {
+    const started = performance.now();
+    turnAdvice(graph, hand, deck, unseenCounts([...hand, deck]));
+    return performance.now() - started;
+  });
+  const turnMs = median(turnTimes);
+  const turnP90 = percentile(turnTimes, 90);
   const loadMs = median(loads.map((l) => l.ms));
   const decideMs = median(times);
   return [
     { what: 'dictionary load, cold process (median of 7)', value: `${loadMs.toFixed(1)} ms`, target: '≤ 200 ms', ok: loadMs <= 200 },
     { what: 'dictionary size in memory (word graph)', value: `${loads[0]!.mb.toFixed(2)} MB` },
     { what: 'JS heap + buffers after load', value: `${loads[0]!.heapMb.toFixed(1)} MB` },
-    { what: `decision, 10-card hand (median of ${HANDS})`, value: `${decideMs.toFixed(1)} ms`, target: '≤ 20 ms', ok: decideMs <= 20 },
+    { what: `last-turn decision, 10-card hand (median of ${HANDS})`, value: `${decideMs.toFixed(1)} ms`, target: '≤ 20 ms', ok: decideMs <= 20 },
     { what: 'decision, 10-card hand (p90)', value: `${percentile(times, 90).toFixed(1)} ms` },
     { what: 'decision, 10-card hand (max)', value: `${Math.max(...times).toFixed(1)} ms` },
+    {
+      what: `normal-turn advice, 10-card hand, both branches (median of ${HANDS})`,
+      value: `${turnMs.toFixed(1)} ms`,
+      target: '≤ 100 ms',
+      ok: turnMs <= 100,
+    },
+    { what: 'normal-turn advice, 10-card hand (p90)', value: `${turnP90.toFixed(1)} ms`, target: '≤ 250 ms', ok: turnP90 <= 250 },
   ];
 }

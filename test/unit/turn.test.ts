@@ -54,53 +54,58 @@ function brutePOut(kept: readonly Card[], pool: Pool): number {
 
 const sameMultiset = (a: readonly Card[], b: readonly Card[]) => [...a].sort().join('/') === [...b].sort().join('/');
 
-test('going out, the chance to go out on the draw, and every keep match the brute force on 30 random hands of 3 to 6 cards', { timeout: 300_000 }, () => {
-  const random = seededRandom(1616);
-  let withGoOut = 0;
-  let keepsChecked = 0;
-  for (let round = 0; round < 30; round++) {
-    const size = 3 + (round % 4);
-    const dealt = deal(random, size + 1 + 3);
-    const hand = dealt.slice(0, size);
-    const deck = dealt[size]!;
-    const seen = dealt.slice(size + 1);
-    const pool = unseenCounts([...hand, deck, ...seen]);
-    const advice = turnAdvice(graph, hand, deck, pool);
-    const what = `${hand.join('/')} + ${deck}`;
+test(
+  'going out, the chance to go out on the draw, and every keep match the brute force on 30 random hands of 3 to 6 cards',
+  { timeout: 300_000 },
+  () => {
+    const random = seededRandom(1616);
+    let withGoOut = 0;
+    let keepsChecked = 0;
+    for (let round = 0; round < 30; round++) {
+      const size = 3 + (round % 4);
+      const dealt = deal(random, size + 1 + 3);
+      const hand = dealt.slice(0, size);
+      const deck = dealt[size]!;
+      const seen = dealt.slice(size + 1);
+      const pool = unseenCounts([...hand, deck, ...seen]);
+      const advice = turnAdvice(graph, hand, deck, pool);
+      const what = `${hand.join('/')} + ${deck}`;
 
-    // Going out after taking the discard.
-    const out = bruteOut([...hand, deck]);
-    assert.equal(advice.take.goOut?.score ?? null, out, `${what}: go_out`);
-    if (advice.take.goOut) {
-      withGoOut++;
-      assert.equal(advice.take.goOut.complete, true);
-      assert.ok(covered(advice.take.goOut.words.flatMap((w) => w.cards)));
+      // Going out after taking the discard.
+      const out = bruteOut([...hand, deck]);
+      assert.equal(advice.take.goOut?.score ?? null, out, `${what}: go_out`);
+      if (advice.take.goOut) {
+        withGoOut++;
+        assert.equal(advice.take.goOut.complete, true);
+        assert.ok(covered(advice.take.goOut.words.flatMap((w) => w.cards)));
+      }
+
+      // The chance that the drawn card lets the player go out at once.
+      assert.ok(Math.abs(advice.draw.pOutNow - brutePOut(hand, pool)) < 1e-9, `${what}: p_out_now`);
+
+      // Every keep after taking the discard.
+      const cards = [...hand, deck];
+      assert.equal(advice.take.keeps.length, new Set(cards).size, `${what}: one keep per distinct drop`);
+      for (const keep of advice.take.keeps) {
+        const kept = drops(cards).find((rest, i) => cards[i] === keep.drop)!;
+        assert.ok(sameMultiset(keep.kept, kept), `${what}: kept cards after dropping ${keep.drop}`);
+        assert.ok(Math.abs(keep.pOutNext - brutePOut(kept, pool)) < 1e-9, `${what}: p_out_next dropping ${keep.drop}`);
+        keepsChecked++;
+      }
+      for (let i = 1; i < advice.take.keeps.length; i++)
+        assert.ok(advice.take.keeps[i - 1]!.pOutNext >= advice.take.keeps[i]!.pOutNext, 'best first');
     }
-
-    // The chance that the drawn card lets the player go out at once.
-    assert.ok(Math.abs(advice.draw.pOutNow - brutePOut(hand, pool)) < 1e-9, `${what}: p_out_now`);
-
-    // Every keep after taking the discard.
-    const cards = [...hand, deck];
-    assert.equal(advice.take.keeps.length, new Set(cards).size, `${what}: one keep per distinct drop`);
-    for (const keep of advice.take.keeps) {
-      const kept = drops(cards).find((rest, i) => cards[i] === keep.drop)!;
-      assert.ok(sameMultiset(keep.kept, kept), `${what}: kept cards after dropping ${keep.drop}`);
-      assert.ok(Math.abs(keep.pOutNext - brutePOut(kept, pool)) < 1e-9, `${what}: p_out_next dropping ${keep.drop}`);
-      keepsChecked++;
-    }
-    for (let i = 1; i < advice.take.keeps.length; i++) assert.ok(advice.take.keeps[i - 1]!.pOutNext >= advice.take.keeps[i]!.pOutNext, 'best first');
-  }
-  assert.ok(withGoOut > 0, 'some deal goes out at once');
-  assert.ok(keepsChecked >= 120);
-});
+    assert.ok(withGoOut > 0, 'some deal goes out at once');
+    assert.ok(keepsChecked >= 120);
+  },
+);
 
 test('the draw branch: each unseen card goes out when it can, else keeps best against the pool less that card', { timeout: 300_000 }, () => {
   const random = seededRandom(2323);
   for (let round = 0; round < 6; round++) {
     const hand = deal(random, 3 + (round % 2));
     const rest = unseenCounts(hand);
-    const deck = ([...rest].find(([, n]) => n > 0)![0]) as Card;
+    const deck = [...rest].find(([, n]) => n > 0)![0] as Card;
     const pool = unseenCounts([...hand, deck]);
     const advice = turnAdvice(graph, hand, deck, pool);
     let weighted = 0;

@@ -130,14 +130,16 @@ class GoOutTable {
 
   /** The best complete play dropping one card of the whole set, or null. */
   goOut(): Play | null {
-    let best: Play | null = null;
-    this.set.types.forEach((type, i) => {
-      const rest = this.set.full - this.set.strides[i]!;
-      if (!this.coverable(rest)) return;
-      const play = this.solver.bestPlayOf(rest, 'score', type);
-      if (!best || compare(play, best, 'score') > 0) best = play;
-    });
-    return best;
+    return bestComplete(this.solver);
+  }
+
+  /**
+   * Whether the whole set plus one card of type `y` can go out, and the most
+   * points it lays doing so: dropping y (the set is covered) or a card of the
+   * set (the rest plus y is covered). Answers every drawn card from one table.
+   */
+  goOutWith(y: number): number | null {
+    return this.outScore(this.set.full, y, this.coverable(this.set.full));
   }
 
   /** The odds of each distinct drop from the whole set, against `pool`; best first. */
@@ -196,6 +198,24 @@ function byOdds(a: KeepOdds, b: KeepOdds): number {
   );
 }
 
+/** The best complete play of `cards` (drop one, every other card in words), or null; plain words only, no wildcard search. */
+function goOutPlay(graph: WordGraph, cards: readonly Card[], options: SolveOptions): Play | null {
+  return bestComplete(CardSolver.of(graph, cards, options));
+}
+
+/** Over every card to drop, the best play that lays down all the others; null when none does. */
+function bestComplete(solver: CardSolver): Play | null {
+  const { set } = solver;
+  let best: Play | null = null;
+  set.types.forEach((type, i) => {
+    const rest = set.full - set.strides[i]!;
+    if (rest === 0 || solver.wordPointsOf(rest) !== set.points(rest)) return;
+    const play = solver.bestPlayOf(rest, 'score', type);
+    if (!best || compare(play, best, 'score') > 0) best = play;
+  });
+  return best;
+}
+
 /** Going out and keeping, for the hand plus one card (taken or drawn), against `pool`. */
 export function turnOptions(graph: WordGraph, cards: readonly Card[], pool: Pool, options: SolveOptions = {}): TurnOptions {
   const table = new GoOutTable(graph, cards, options);
@@ -227,11 +247,16 @@ export function turnAdvice(graph: WordGraph, hand: readonly Card[], deck: Card, 
   let pOut = 0;
   let outScore = 0;
   const outcomes: DrawOutcome[] = [];
+  // One table over the hand answers "can hand + x go out" for every x; only the draws that cannot go out need their own table for the keeps.
+  const handTable = new GoOutTable(graph, hand, options);
   for (const [card, remaining] of pool) {
     if (remaining <= 0) continue;
-    const drawn = turnOptions(graph, [...hand, card], without(pool, card), options);
-    const value = branchValue(drawn);
     unseen += remaining;
+    const canGoOut = handTable.goOutWith(cardIndex(card)) !== null;
+    const drawn = canGoOut
+      ? { goOut: goOutPlay(graph, [...hand, card], options), keeps: [] }
+      : turnOptions(graph, [...hand, card], without(pool, card), options);
+    const value = branchValue(drawn);
     if (drawn.goOut) {
       outNow += remaining;
       outNowScore += remaining * drawn.goOut.score;

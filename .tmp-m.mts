@@ -1,0 +1,13 @@
+import sharp from 'sharp';
+import { readFileSync } from 'node:fs';
+const [file, mode] = process.argv.slice(2);
+sharp.cache(false);
+let bytes = readFileSync(file);
+if (file.endsWith('gen-png')) bytes = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#888' } }).png().toBuffer();
+const base = process.memoryUsage().rss;
+const t = performance.now();
+const img = sharp(bytes, { limitInputPixels: 40e6, sequentialRead: mode !== 'random', failOn: 'error' }).rotate();
+const meta = await img.metadata();
+const s = Math.min(1, 1600 / Math.max(meta.width, meta.height));
+const out = await img.resize(Math.round(meta.width*s), Math.round(meta.height*s), { fit: 'fill' }).flatten({background:'#fff'}).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+console.log(file, mode, meta.format, meta.isProgressive, meta.width, meta.height, (performance.now()-t).toFixed(0), 'ms', 'maxRSS', (process.resourceUsage().maxRSS/1024).toFixed(0), 'MB base', (base/1e6).toFixed(0), out.info.width);
