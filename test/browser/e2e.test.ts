@@ -360,6 +360,84 @@ test('an API error is shown with its message and a retry button', { skip, timeou
   consoleErrors.push(...during.filter((line) => !/status of 400/.test(line)));
 });
 
+test('the card picker moves with the arrow keys', { skip, timeout: LONG }, async () => {
+  const first = page.locator('[data-testid=hand-chips] [data-token]').first();
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-pick'));
+  await page.keyboard.press('Home');
+  assert.equal(await focused(), 'a');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(), 'b');
+  await page.keyboard.press('ArrowDown');
+  const below = await focused();
+  assert.ok(below && below !== 'b' && below !== 'c', `down moves a row (${below})`);
+  await page.keyboard.press('End');
+  assert.equal(await focused(), 'th');
+  await page.keyboard.press('Escape');
+  await page.locator('dialog[open]').waitFor({ state: 'hidden' });
+});
+
+test('a photo in the wrong slot is pointed out: several cards as the discard, one card as the hand', { skip, timeout: LONG * 2 }, async () => {
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await p.setInputFiles('[data-testid=deck-file]', HAND);
+  assert.equal(await photoRead(p, 'deck'), 'done');
+  assert.match((await p.locator('[data-testid=deck-many]').textContent())!, /seems to show \d+ cards, but the discard is one card/);
+  await p.setInputFiles('[data-testid=hand-file]', DECK);
+  assert.equal(await photoRead(p, 'hand'), 'done');
+  assert.match((await p.locator('[data-testid=hand-one]').textContent())!, /Only one card was read\. Is this the discard\?/);
+  await p.close();
+});
+
+test('a refused file offers to choose another, and sends nothing', { skip, timeout: LONG }, async () => {
+  const p = await context.newPage();
+  await p.goto(server.url);
+  let requests = 0;
+  p.on('request', (request) => void (request.url().includes('/api/cards') && requests++));
+  await p.setInputFiles('[data-testid=hand-file]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') });
+  const panel = p.locator('[data-testid=hand-panel] .error');
+  await panel.waitFor();
+  assert.match((await panel.textContent())!, /"notes\.txt" is not a picture/);
+  const chooser = p.waitForEvent('filechooser');
+  await panel.locator('button').click();
+  await chooser;
+  assert.equal(requests, 0, 'no empty request to the server');
+  await p.close();
+});
+
+test('Random deal with the server unreachable says so, and the focus stays on the button', { skip, timeout: LONG }, async () => {
+  const errorsBefore = consoleErrors.length;
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await p.route('**/api/**', (route) => route.abort('connectionrefused'));
+  await p.focus('[data-testid=random]');
+  await p.keyboard.press('Enter');
+  const note = p.locator('[data-testid=dealt]');
+  await p.waitForFunction(() => /not read/.test(document.querySelector('[data-testid=dealt]')?.textContent ?? ''));
+  assert.match((await note.textContent())!, /The cards were dealt, but not read\. .*Could not reach the server/s);
+  await p.locator('[data-testid=random]:not([disabled])').waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'random', 'the focus came back to the button');
+  await p.close();
+  // The refused connections were the point of this test.
+  const during = consoleErrors.splice(errorsBefore);
+  consoleErrors.push(...during.filter((line) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(line)));
+});
+
+test("the detector's check of a random deal goes once a card is edited", { skip, timeout: LONG * 2 }, async () => {
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await p.click('[data-testid=random]');
+  await p.locator('[data-testid=random]:not([disabled])').waitFor();
+  const note = p.locator('[data-testid=dealt]');
+  assert.match((await note.textContent())!, /The detector read \d+ of \d+ cards right/);
+  const hand = await chips(p, 'hand');
+  await correct(p, 'hand', [...hand.slice(0, -1), hand.at(-1) === 'q' ? 'z' : 'q']);
+  await p.waitForFunction(() => !/The detector read/.test(document.querySelector('[data-testid=dealt]')?.textContent ?? ''));
+  await p.close();
+});
+
 test('no errors in the browser console', { skip }, () => {
   assert.deepEqual(consoleErrors, []);
 });

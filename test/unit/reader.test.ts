@@ -98,9 +98,13 @@ test('the count is sure, or in doubt with the counts it may be', () => {
   // A card read weakly: maybe one fewer.
   const weak = [...cards, card('c', 0.55, [80, 0, 100, 40])];
   assert.deepEqual(countCertainty(weak, []).maybe, [2, 3]);
-  // A hint above what is seen: the count seen is among the possibilities.
+  // A hint above what is seen: the count seen without the hint is among the possibilities.
   const filled = [...cards, card('c', 0.12, [80, 0, 100, 40])];
-  assert.deepEqual(countCertainty(filled, [], 3), { cards: 3, sure: false, maybe: [2, 3], seen: 2 });
+  const found: Detection[] = filled.map((c, i) => ({ box: c.box, label: 1 + i, score: c.score }));
+  assert.deepEqual(countCertainty(filled, found, 3), { cards: 3, sure: false, maybe: [2, 3], seen: 2 });
+  // A photo read as one card (a deck photo) that shows three.
+  const three: Detection[] = [0, 40, 80].map((x, i) => ({ box: [x, 0, x + 20, 40], label: 1 + i, score: 0.9 }));
+  assert.equal(countCertainty([card('a', 0.9, [0, 0, 20, 40])], three, 1).seen, 3);
 });
 
 test('a reading is scored by the cards it keeps in order: a missed card shifts no other', () => {

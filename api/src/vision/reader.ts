@@ -49,7 +49,7 @@ export interface CountCertainty {
   sure: boolean;
   /** The counts the photo may show, `cards` among them (e.g. [7, 8]). */
   maybe: number[];
-  /** Cards read surely without the hint (score ≥ 0.5): fewer than the hint means the photo shows fewer. */
+  /** Cards the photo shows read without any hint (score ≥ 0.5): fewer than a hint means it shows fewer, more means it shows more. */
   seen: number;
 }
 
@@ -372,7 +372,8 @@ async function turnedView(detect: Detect, tensor: Float32Array, width: number, h
  */
 export function countCertainty(cards: readonly ReadCard[], detections: readonly Detection[], expectedCount?: number): CountCertainty {
   const n = cards.length;
-  const seen = cards.filter((c) => c.score >= DEFAULTS.minScore).length;
+  // What the photo shows without the hint: a deck photo read as one card may show several, a hint may ask for more than there are.
+  const seen = expectedCount === undefined ? cards.filter((c) => c.score >= DEFAULTS.minScore).length : readCards(detections).length;
   const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
   const extra = detections.some((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
   const weak = cards.some((c) => c.score < WEAK_CARD);

@@ -20,6 +20,8 @@ export interface PhotoState {
   source: 'camera' | 'file' | 'random' | null;
   status: 'empty' | 'reading' | 'done' | 'error';
   error: string;
+  /** What "Try again" does after an error: read the photo again, or choose another file (this one was refused). */
+  retry: 'read' | 'choose';
   width: number;
   height: number;
   chips: Chip[];
@@ -32,7 +34,19 @@ export interface PhotoState {
 let nextId = 1;
 
 export function newPhoto(kind: Kind): PhotoState {
-  return reactive({ kind, src: null, source: null, status: 'empty', error: '', width: 0, height: 0, chips: [], hint: null, count: null });
+  return reactive({
+    kind,
+    src: null,
+    source: null,
+    status: 'empty',
+    error: '',
+    retry: 'read',
+    width: 0,
+    height: 0,
+    chips: [],
+    hint: null,
+    count: null,
+  });
 }
 
 export function chip(token: string, score: number | null = null, box: Chip['box'] = null, origin?: Chip['origin']): Chip {
