@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { adviseTurn, decisionJson, decisionText, parseGameInput } from './app/game-service.js';
+import { adviseTurn, answerText, parseGameInput } from './app/game-service.js';
 import { DomainError } from './errors.js';
 import { PROJECT_ROOT, settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';
@@ -17,10 +17,13 @@ import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
 import type { CountCertainty } from './vision/reader.js';
 
-const PLAY_USAGE = `usage: quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
+const PLAY_USAGE = `usage: quiddler play HAND --deck CARD [--last] [--drawn CARD] [--seen CARDS] [--json] [--length letters|cards] [--clamp] [--alternatives N] [--words FILE]
 
   HAND           cards separated by "/", e.g. a/cl/g/in/th/m/p/o/u/y (double cards: cl er in qu th)
   --deck, -d     the face-up discard, e.g. n
+  --last         someone has gone out: this is your last turn (lay down what you can)
+  --drawn        you drew this card from the pile: finish the turn (drop, go out if you can)
+  --seen         other cards in view, not in the pile (e.g. the discard pile, words laid down): a/b/c
   --json         the answer as /api/game gives it
   --length       how a word's length counts for the longest-word bonus: letters (default) or cards
   --clamp        a round never scores below 0 on this table
@@ -72,18 +75,24 @@ async function play(args: string[]): Promise<void> {
       clamp: { type: 'boolean', default: false },
       alternatives: { type: 'string' },
       words: { type: 'string' },
+      last: { type: 'boolean', default: false },
+      drawn: { type: 'string' },
+      seen: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`give exactly one HAND, got ${positionals.length}`, PLAY_USAGE);
   const input = parseGameInput({
     hand: positionals[0],
     deck: values.deck,
+    phase: values.last ? 'last' : 'turn',
+    drawn: values.drawn,
+    seen: values.seen,
     length_unit: values.length,
     clamp_at_zero: values.clamp,
     alternatives: values.alternatives,
   });
-  const decision = await adviseTurn(input, values.words ?? settings().dictionaryPath);
-  console.log(values.json ? JSON.stringify(decisionJson(decision), null, 2) : decisionText(decision));
+  const answer = await adviseTurn(input, values.words ?? settings().dictionaryPath);
+  console.log(values.json ? JSON.stringify(answer, null, 2) : answerText(answer));
 }
 
 async function read(args: string[]): Promise<void> {

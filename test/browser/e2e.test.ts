@@ -75,23 +75,37 @@ async function photoRead(p: Page, kind: 'hand' | 'deck'): Promise<string> {
   return (await panel.getAttribute('data-status'))!;
 }
 
-/** Waits for the play to settle and returns the score shown. */
+/** Waits for the last turn's play to settle and returns the score shown. */
 async function shownPlay(p: Page): Promise<{ score: number; summary: string }> {
-  await p.locator('[data-testid=result][data-status=done] [data-testid=play-score]').waitFor();
+  await p.locator('[data-testid=result][data-status=done] [data-testid=play-summary]').waitFor();
   return {
     score: Number(await p.locator('[data-testid=play-score]').textContent()),
     summary: (await p.locator('[data-testid=play-summary]').textContent())!.trim(),
   };
 }
 
-async function apiGame(hand: string[], deck: string) {
+/** Waits for a normal turn's advice to settle and returns its headline. */
+async function shownAdvice(p: Page): Promise<string> {
+  await p.locator('[data-testid=result][data-status=done] [data-testid=headline]').waitFor();
+  return (await p.locator('[data-testid=headline]').textContent())!.trim();
+}
+
+/** Waits until the advice's headline reads `summary`. */
+async function adviceBecomes(p: Page, summary: string): Promise<void> {
+  await p.waitForFunction(
+    (text) => document.querySelector('[data-testid=result][data-status=done] [data-testid=headline]')?.textContent?.trim() === text,
+    summary,
+  );
+}
+
+async function apiGame(hand: string[], deck: string, extra: Record<string, string> = {}) {
   const response = await fetch(`${server.url}/api/game`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ hand: hand.join('/'), deck }),
+    body: JSON.stringify({ hand: hand.join('/'), deck, ...extra }),
   });
   assert.equal(response.status, 200);
-  return (await response.json()) as { score: number; summary: string; action: string };
+  return (await response.json()) as { score: number; summary: string; action: string; drop: string | null; going_out: boolean };
 }
 
 /** Makes the chips of a photo read `tokens` by tapping them, as a player would. */
@@ -217,13 +231,21 @@ test('the play for the cards read matches /api/game', { skip, timeout: LONG }, a
   const deck = await chips(page, 'deck');
   assert.ok(hand.length > 0 && deck.length === 1, `cards read: hand ${hand.join('/') || 'none'}, deck ${deck.join('/') || 'none'}`);
   const expected = await apiGame(hand, deck[0]!);
-  assert.equal((await shownPlay(page)).score, expected.score);
+  await shownAdvice(page);
+  await adviceBecomes(page, expected.summary);
 });
 
 test('cards corrected by tapping the chips give the same play as /api/game', { skip, timeout: LONG * 2 }, async () => {
   await correct(page, 'hand', HAND_CARDS);
   await correct(page, 'deck', [DECK_CARD]);
-  const expected = await apiGame(HAND_CARDS, DECK_CARD);
+  await adviceBecomes(page, (await apiGame(HAND_CARDS, DECK_CARD)).summary);
+  // The last turn lays the words down: their links go to the dictionary.
+  await page.check('[data-testid=last-turn]');
+  const expected = await apiGame(HAND_CARDS, DECK_CARD, { phase: 'last' });
+  await page.waitForFunction(
+    (summary) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-summary]')?.textContent?.trim() === summary,
+    expected.summary,
+  );
   const shown = await shownPlay(page);
   assert.equal(shown.score, expected.score);
   assert.equal(shown.summary, expected.summary);
@@ -237,6 +259,8 @@ test('cards corrected by tapping the chips give the same play as /api/game', { s
     assert.equal(rel, 'noopener');
   }
   await shot(page, '2-play');
+  await page.uncheck('[data-testid=last-turn]');
+  await adviceBecomes(page, (await apiGame(HAND_CARDS, DECK_CARD)).summary);
 });
 
 test('correcting one chip recomputes the play', { skip, timeout: LONG }, async () => {
@@ -246,7 +270,7 @@ test('correcting one chip recomputes the play', { skip, timeout: LONG }, async (
   for (const replacement of ['e', 's', 'o', 't']) {
     const hand = [...HAND_CARDS.slice(0, 3), replacement, HAND_CARDS[4]!]; // W becomes another card
     expected = await apiGame(hand, DECK_CARD);
-    if (expected.score !== before.score) {
+    if (expected.summary !== before.summary) {
       changed = hand;
       break;
     }
@@ -254,13 +278,53 @@ test('correcting one chip recomputes the play', { skip, timeout: LONG }, async (
   assert.ok(changed && expected);
   await correct(page, 'hand', changed);
   assert.equal(await page.locator('[data-testid=hand-chips] [data-token]').nth(3).locator('.chip-score').textContent(), 'edited');
-  await page.waitForFunction(
-    (score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score),
-    expected.score,
-  );
+  await adviceBecomes(page, expected.summary);
+});
+
+test('advice to draw, then the card drawn, ends with a drop and, when it can, going out', { skip, timeout: LONG * 2 }, async () => {
+  // Q, Z, X with J face up: drawing is likelier to go out soon than taking the J.
+  await correct(page, 'hand', ['q', 'z', 'x']);
+  await correct(page, 'deck', ['j']);
+  const advice = await apiGame(['q', 'z', 'x'], 'j');
+  assert.equal(advice.action, 'draw');
+  await adviceBecomes(page, advice.summary);
+  assert.match(advice.summary, /^Draw from the pile/);
+  await page.locator('[data-testid=draw-step]').waitFor();
+  await page.click('[data-testid=drew-card]');
+  await page.locator('dialog[open] [data-pick="i"]').click();
+  const after = await apiGame(['q', 'z', 'x'], 'j', { drawn: 'i' });
+  await adviceBecomes(page, after.summary);
+  assert.match(after.summary, /^Drop [A-Z]+ (and go out|and keep)/);
+  assert.equal(await page.getAttribute('[data-testid=turn]', 'data-action'), 'drop');
+  assert.ok(after.drop, 'a card to drop');
+  // A card that lets these go out: the advice says go out.
+  await page.click('[data-testid=undo-draw]');
+  await adviceBecomes(page, advice.summary);
+  for (const card of ['a', 'e', 'o', 'u', 'i']) {
+    const out = await apiGame(['q', 'z', 'x'], 'j', { drawn: card });
+    if (!out.going_out) continue;
+    await page.click('[data-testid=drew-card]');
+    await page.locator(`dialog[open] [data-pick="${card}"]`).click();
+    await adviceBecomes(page, out.summary);
+    assert.match(out.summary, /and go out: /);
+    await page.locator('[data-testid=goes-out]').waitFor();
+    break;
+  }
+  await shot(page, '2b-drawn');
+});
+
+test('the last-turn switch changes the advice to laying down what the hand can', { skip, timeout: LONG }, async () => {
+  await correct(page, 'hand', HAND_CARDS);
+  await correct(page, 'deck', [DECK_CARD]);
+  const turn = await apiGame(HAND_CARDS, DECK_CARD);
+  await adviceBecomes(page, turn.summary);
+  await page.check('[data-testid=last-turn]');
+  const last = await apiGame(HAND_CARDS, DECK_CARD, { phase: 'last' });
   const shown = await shownPlay(page);
-  assert.equal(shown.score, expected.score);
-  assert.notEqual(shown.score, before.score);
+  assert.equal(shown.summary, last.summary);
+  assert.notEqual(shown.summary, turn.summary);
+  await page.uncheck('[data-testid=last-turn]');
+  await adviceBecomes(page, turn.summary);
 });
 
 test('a chip and the card picker work from the keyboard', { skip }, async () => {
@@ -300,7 +364,7 @@ test('Random deals cards, draws them as photos, reads them and shows a play', { 
   const hand = await chips(page, 'hand');
   const deck = await chips(page, 'deck');
   assert.ok(hand.length > 0 && deck.length === 1);
-  assert.equal((await shownPlay(page)).score, (await apiGame(hand, deck[0]!)).score);
+  await adviceBecomes(page, (await apiGame(hand, deck[0]!)).summary);
   await shot(page, '3-random');
   // what the detector made of the deal, for the record (the play above is for whatever it read)
   console.log(
@@ -309,11 +373,7 @@ test('Random deals cards, draws them as photos, reads them and shows a play', { 
   if (hand.join('/') !== dealtHand.join('/') || deck[0] !== dealtDeck) {
     await page.click('[data-testid=use-dealt]');
     assert.deepEqual(await chips(page, 'hand'), dealtHand);
-    const expected = await apiGame(dealtHand, dealtDeck);
-    await page.waitForFunction(
-      (score) => document.querySelector('[data-testid=result][data-status=done] [data-testid=play-score]')?.textContent === String(score),
-      expected.score,
-    );
+    await adviceBecomes(page, (await apiGame(dealtHand, dealtDeck)).summary);
   }
 });
 
@@ -322,10 +382,29 @@ test('the page fits a 360 px wide phone', { skip, timeout: LONG * 2 }, async () 
   await phone.setViewportSize({ width: 360, height: 780 });
   await phone.goto(server.url);
   await phone.click('[data-testid=random]');
-  await shownPlay(phone);
+  await shownAdvice(phone);
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `no sideways scrolling (page is ${width} px wide)`);
   await shot(phone, '4-phone-360');
+  await phone.close();
+});
+
+test('on a 390×844 phone the advice is in view once a capture is read', { skip, timeout: LONG * 2 }, async () => {
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(server.url);
+  await phone.setInputFiles('[data-testid=deck-file]', DECK);
+  assert.equal(await photoRead(phone, 'deck'), 'done');
+  await phone.click('[data-testid=camera-open]');
+  await phone.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid=camera-video]')?.readyState ?? 0) >= 2);
+  await phone.click('[data-testid=capture-hand]');
+  assert.equal(await photoRead(phone, 'hand'), 'done');
+  await shownAdvice(phone);
+  await phone.waitForFunction(() => {
+    const box = document.querySelector('[data-testid=headline]')!.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+  await shot(phone, '4b-phone-390-advice');
   await phone.close();
 });
 

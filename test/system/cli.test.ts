@@ -9,26 +9,40 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../../dist/api/src/cli.js', import.meta.url));
 const quiddler = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
-test('quiddler play prints the best play', () => {
+test('quiddler play answers a normal turn in one line a player can act on', () => {
   const run = quiddler('play', 'a/cl/g/in/th/m/p/o/u/y', '--deck', 'n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), 'Take N, drop O and go out: UNCLAMPING THY, 58 points.');
+  const drawn = quiddler('play', 'q/z/x', '--deck', 'j', '--drawn', 'i');
+  assert.equal(drawn.status, 0, drawn.stderr);
+  assert.match(drawn.stdout.trim(), /^Drop [A-Z]+ (and go out: .*points\.|and keep [A-Z/]+: \d+ % to go out next turn\.)$/);
+});
+
+test("quiddler play --last prints the last turn's best words", () => {
+  const run = quiddler('play', 'a/cl/g/in/th/m/p/o/u/y', '--deck', 'n', '--last');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /Take N and drop O: 58 points, going out/);
   assert.match(run.stdout, /UNCLAMPING\s+U\/N\/CL\/A\/M\/P\/IN\/G\s+45 pts/);
 });
 
 test('quiddler play --json prints the same JSON as the game function', () => {
-  const run = quiddler('play', 'x/u', '--deck', 'z', '--json');
+  const run = quiddler('play', 'x/u', '--deck', 'z', '--json', '--last');
   assert.equal(run.status, 0, run.stderr);
   const body = JSON.parse(run.stdout);
   assert.deepEqual([body.score, body.drop, body.words, body.action], [16, 'z', ['x/u'], 'draw']);
+  const turn = JSON.parse(quiddler('play', 'x/u', '--deck', 'z', '--json', '--seen', 'a/a').stdout);
+  assert.equal(turn.phase, 'turn');
+  assert.equal(turn.seen, 'a/a');
 });
 
 test('quiddler play --words uses another word list', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-'));
   writeFileSync(join(dir, 'words.txt'), 'zax\n');
-  const run = quiddler('play', 'z/a/e', '--deck', 'x', '--words', join(dir, 'words.txt'), '--json');
+  const run = quiddler('play', 'z/a/e', '--deck', 'x', '--words', join(dir, 'words.txt'), '--json', '--last');
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout).words, ['z/a/x']);
+  const turn = JSON.parse(quiddler('play', 'z/a/e', '--deck', 'x', '--words', join(dir, 'words.txt'), '--json').stdout);
+  assert.deepEqual([turn.action, turn.drop, turn.go_out.words], ['take', 'e', ['z/a/x']]);
 });
 
 test('--help on every command exits 0 with its usage; --version prints the version', () => {

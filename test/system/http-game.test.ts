@@ -28,9 +28,38 @@ test('the server says once that it runs the functions in-process, with no Functi
   assert.doesNotMatch(server.output(), /runtime not detected|test mode/i);
 });
 
-test('POST /api/game answers the seed example', async () => {
-  const { status, body, type } = await post({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });
+test('POST /api/game: a normal turn that can go out is told to take, drop and go out', async () => {
+  const { status, body } = await post({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });
   assert.equal(status, 200);
+  assert.equal(body.phase, 'turn');
+  assert.deepEqual([body.action, body.drop, body.going_out, body.p_out], ['take', 'o', true, 1]);
+  assert.equal(body.go_out.score, 58);
+  assert.equal(body.summary, 'Take N, drop O and go out: UNCLAMPING THY, 58 points.');
+  assert.equal(body.unseen_cards, 107);
+  assert.equal(body.keep.length, 11, 'a keep for every distinct card that could be dropped');
+});
+
+test('a normal turn that cannot go out: draw or take and keep, with the odds; then the drawn card finishes the turn', async () => {
+  const { body } = await post({ hand: 'q/z/x', deck: 'j' });
+  assert.equal(body.go_out, null);
+  assert.ok(['take', 'draw'].includes(body.action));
+  assert.ok(body.draw.p_out >= 0 && body.draw.p_out <= 1);
+  assert.ok(body.keep.every((k: { p_out_next: number }, i: number) => i === 0 || body.keep[i - 1].p_out_next >= k.p_out_next), 'keeps best first');
+  const drawn = await post({ hand: 'q/z/x', deck: 'j', drawn: 'i' });
+  assert.equal(drawn.body.action, 'drop');
+  assert.equal(drawn.body.drawn, 'i');
+  assert.equal(drawn.body.draw, undefined);
+  assert.match(drawn.body.summary, /^Drop [A-Z]+ (and go out|and keep)/);
+  const seen = await post({ hand: 'q/z/x', deck: 'j', seen: 'i/i/i/i/i/i/i' });
+  assert.equal(seen.body.unseen_cards, body.unseen_cards - 7, 'seen cards leave the pool');
+  const tooMany = await post({ hand: 'q/z/x', deck: 'j', seen: 'q/q' });
+  assert.deepEqual([tooMany.status, tooMany.body.error.code], [400, 'too_many_copies']);
+});
+
+test('POST /api/game answers the seed example on the last turn', async () => {
+  const { status, body, type } = await post({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n', phase: 'last' });
+  assert.equal(status, 200);
+  assert.equal(body.phase, 'last');
   assert.match(type!, /application\/json/);
   assert.equal(body.score, 58);
   assert.equal(body.complete, true);
@@ -56,10 +85,10 @@ test('GET /api/game takes the query string, and arrays of tokens work in JSON', 
 });
 
 test('options: clamp at zero and length in cards', async () => {
-  const clamped = await call('/api/game?hand=q/x/z&deck=j&clamp_at_zero=true');
+  const clamped = await call('/api/game?hand=q/x/z&deck=j&clamp_at_zero=true&phase=last');
   assert.equal(clamped.body.score, 0);
-  const inCards = await post({ hand: 'th/in', deck: 'k', length_unit: 'cards' });
-  const inLetters = await post({ hand: 'th/in', deck: 'k' });
+  const inCards = await post({ hand: 'th/in', deck: 'k', length_unit: 'cards', phase: 'last' });
+  const inLetters = await post({ hand: 'th/in', deck: 'k', phase: 'last' });
   assert.deepEqual(inCards.body.word_details, [{ cards: 'th/in', word: 'thin', points: 16, length: 2 }]);
   assert.equal(inLetters.body.word_details[0].length, 4);
 });
@@ -77,6 +106,9 @@ const badRequests: [string, unknown, number, string, RegExp][] = [
   ['too many copies', { hand: 'j/j', deck: 'j' }, 400, 'too_many_copies', /deck has only 2/],
   ['a bad option', { hand: 'a/b', deck: 'c', length_unit: 'miles' }, 400, 'invalid_option', /letters, cards/],
   ['a hand of numbers', { hand: 42, deck: 'c' }, 400, 'invalid_hand', /must be a string/],
+  ['an unknown phase', { hand: 'a/b', deck: 'c', phase: 'first' }, 400, 'invalid_option', /turn, last/],
+  ['two drawn cards', { hand: 'a/b', deck: 'c', drawn: 'd/e' }, 400, 'invalid_drawn', /one card/],
+  ['a drawn card on the last turn', { hand: 'a/b', deck: 'c', drawn: 'd', phase: 'last' }, 400, 'invalid_option', /normal turn/],
 ];
 
 for (const [what, body, status, code, message] of badRequests) {

@@ -29,7 +29,7 @@ test('the deploy package runs on its own and answers game and cards', { timeout:
   const server = await spawnServer({ NODE_PATH: '' }, join(alone, 'dist', 'api', 'src', 'server.js'), alone);
   try {
     const game = await fetch(`${server.url}/api/game?hand=a/cl/g/in/th/m/p/o/u/y&deck=n`).then((r) => r.json());
-    assert.deepEqual([game.score, game.complete], [58, true]);
+    assert.deepEqual([game.go_out.score, game.going_out], [58, true]);
     // A real hand when ../shared is here, else a photo of the page's own card art.
     const hand = realPhotos().find((p) => p.name === 'hand-3.jpg') ?? { bytes: await cardArtPhoto(['r', 'u', 'th']) };
     const cards = await fetch(`${server.url}/api/cards`, {

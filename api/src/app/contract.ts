@@ -20,15 +20,24 @@ export interface ErrorResponse {
 
 export type LengthUnit = 'letters' | 'cards';
 
+/** `turn`: a normal turn (go out when you can, else keep what is likeliest to go out); `last`: someone has gone out. */
+export type Phase = 'turn' | 'last';
+
 /** POST /api/game (or the same fields as a query string on GET). */
 export interface GameRequest {
   /** "a/cl/g/in" or ["a", "cl", "g", "in"]. */
   hand: string | string[];
   /** The face-up discard: one card. */
   deck: string | string[];
+  /** Default `turn`. */
+  phase?: Phase;
+  /** The card just drawn from the pile (a normal turn, after choosing to draw): the advice finishes the turn. */
+  drawn?: string;
+  /** Other cards in view that are not in the pile (the discard pile under the top card, words laid down). */
+  seen?: string | string[];
   length_unit?: LengthUnit;
   clamp_at_zero?: boolean;
-  /** 0..10, default 4. */
+  /** 0..10, default 4 (last turn). */
   alternatives?: number;
 }
 
@@ -60,7 +69,9 @@ export interface DrawOutcomeJson {
   drop: string;
 }
 
-export interface GameResponse extends PlayJson {
+/** The last turn (someone has gone out): lay down the best words, unused cards count against you. */
+export interface LastTurnResponse extends PlayJson {
+  phase: 'last';
   hand: string;
   deck: string;
   action: 'take' | 'draw';
@@ -72,6 +83,73 @@ export interface GameResponse extends PlayJson {
   bonus_plays: { longest_word: PlayJson | null; most_words: PlayJson | null };
   alternatives: PlayJson[];
 }
+
+/** One card that could be dropped without going out, and the odds of the cards kept. */
+export interface KeepJson {
+  drop: string;
+  /** The cards kept, joined by "/". */
+  kept: string;
+  /** The chance that the next card drawn from the pile lets these cards go out. */
+  p_out_next: number;
+  /** The mean points of going out then, over the draws that go out. */
+  expected_out_score: number;
+  /** The unseen cards that would go out, with their copies left. */
+  out_cards: { card: string; remaining: number }[];
+}
+
+export interface TurnDrawOutcome {
+  card: string;
+  /** Copies of it unseen. */
+  remaining: number;
+  /** Drawing it lets you go out at once. */
+  go_out: boolean;
+  /** The points of going out with it, or null. */
+  score: number | null;
+  /** The card to drop then. */
+  drop: string;
+  /** When it does not go out: the best keep's chance to go out next turn. */
+  p_out_next: number | null;
+}
+
+/** A normal turn: take or draw, what to drop, and go out when you can. */
+export interface TurnResponse {
+  phase: 'turn';
+  hand: string;
+  deck: string;
+  /** The card drawn, when the request said: the advice is for the hand plus it. */
+  drawn?: string;
+  seen: string;
+  /** take: take the discard; draw: draw from the pile; drop: (after a draw) drop a card. */
+  action: 'take' | 'draw' | 'drop';
+  /** The card to drop now; null when drawing (it depends on the card drawn). */
+  drop: string | null;
+  /** This turn goes out. */
+  going_out: boolean;
+  /** One instruction a player can act on. */
+  summary: string;
+  /** The best complete play (after taking the discard, or with the drawn card), or null. */
+  go_out: PlayJson | null;
+  /** Every card that could be dropped instead of going out, best first (after taking the discard, or with the drawn card). */
+  keep: KeepJson[];
+  /** The chance of being out by your next turn if you follow the advice. */
+  p_out: number;
+  /** The take branch's value (not after a draw). */
+  take?: { p_out: number; expected_out_score: number };
+  /** The draw branch (not after a draw). */
+  draw?: {
+    p_out: number;
+    expected_out_score: number;
+    /** The chance that the drawn card lets you go out at once, and the mean points when it does. */
+    p_out_now: number;
+    expected_out_now_score: number;
+    unseen_cards: number;
+    outcomes: TurnDrawOutcome[];
+  };
+  /** Cards not in view, that could be drawn. */
+  unseen_cards: number;
+}
+
+export type GameResponse = TurnResponse | LastTurnResponse;
 
 // ---- /api/cards ----------------------------------------------------------------
 

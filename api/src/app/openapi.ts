@@ -23,6 +23,7 @@ const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
 const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
 const card: Schema = { type: 'string', enum: [...CARDS] };
 const cards: Schema = { type: 'string', description: 'card tokens joined by "/", e.g. "a/cl/g/in"' };
+const probability: Schema = { type: 'number', minimum: 0, maximum: 1 };
 const box: Schema = { type: 'array', items: number, minItems: 4, maxItems: 4, description: '[x1, y1, x2, y2] in the photo’s pixels' };
 
 const play = object({
@@ -43,17 +44,58 @@ const schemas: Record<string, Schema> = {
     {
       hand: { oneOf: [cards, arrayOf(card)] },
       deck: { oneOf: [card, arrayOf(card)] },
+      phase: { enum: ['turn', 'last'], description: 'turn (default): a normal turn; last: someone has gone out' },
+      drawn: { ...card, description: 'the card just drawn from the pile: the advice finishes the turn' },
+      seen: { oneOf: [cards, arrayOf(card)], description: 'other cards in view, not in the pile' },
       length_unit: { enum: ['letters', 'cards'] },
       clamp_at_zero: boolean,
       alternatives: { type: 'integer', minimum: 0, maximum: 10 },
     },
     ['hand', 'deck'],
   ),
-  GameResponse: {
+  GameResponse: { oneOf: [ref('TurnResponse'), ref('LastTurnResponse')] },
+  Keep: object({
+    drop: card,
+    kept: cards,
+    p_out_next: probability,
+    expected_out_score: number,
+    out_cards: arrayOf(object({ card, remaining: integer })),
+  }),
+  TurnResponse: object(
+    {
+      phase: { const: 'turn' },
+      hand: cards,
+      deck: card,
+      drawn: card,
+      seen: string,
+      action: { enum: ['take', 'draw', 'drop'] },
+      drop: nullable(card),
+      going_out: boolean,
+      summary: string,
+      go_out: nullable(ref('Play')),
+      keep: arrayOf(ref('Keep')),
+      p_out: probability,
+      take: object({ p_out: probability, expected_out_score: number }),
+      draw: object({
+        p_out: probability,
+        expected_out_score: number,
+        p_out_now: probability,
+        expected_out_now_score: number,
+        unseen_cards: integer,
+        outcomes: arrayOf(
+          object({ card, remaining: integer, go_out: boolean, score: nullable(integer), drop: card, p_out_next: nullable(probability) }),
+        ),
+      }),
+      unseen_cards: integer,
+    },
+    ['phase', 'hand', 'deck', 'seen', 'action', 'drop', 'going_out', 'summary', 'go_out', 'keep', 'p_out', 'unseen_cards'],
+  ),
+  LastTurnResponse: {
     allOf: [
       { ...play, additionalProperties: true },
       object(
         {
+          phase: { const: 'last' },
           hand: cards,
           deck: card,
           action: { enum: ['take', 'draw'] },
@@ -142,8 +184,9 @@ const ERROR_MEANING: Record<number, string> = {
   403: 'an image URL points at a private or loopback address',
   405: 'the method is not allowed here',
   413: 'a body or an image is too large',
-  415: 'not an image format that is read',
+  415: 'not an image format that is read, or a body not sent as application/json',
   422: 'the cards read make no legal turn (what was read comes with the error)',
+  503: 'the photo reader is busy or the server is stopping: try again after the Retry-After seconds',
 };
 const photoBodies = {
   required: true,
@@ -170,8 +213,8 @@ export const OPENAPI = {
   paths: {
     '/api/game': {
       get: {
-        summary: 'The best play for a hand and the face-up discard (fields as query parameters)',
-        parameters: ['hand', 'deck', 'length_unit', 'clamp_at_zero', 'alternatives'].map((name) => ({
+        summary: 'The advice for a turn: a hand and the face-up discard (fields as query parameters)',
+        parameters: ['hand', 'deck', 'phase', 'drawn', 'seen', 'length_unit', 'clamp_at_zero', 'alternatives'].map((name) => ({
           name,
           in: 'query',
           required: name === 'hand' || name === 'deck',
@@ -180,9 +223,9 @@ export const OPENAPI = {
         responses: { '200': { description: 'the decision', ...json('GameResponse') }, ...errors(400, 405) },
       },
       post: {
-        summary: 'The best play for a hand and the face-up discard',
+        summary: 'The advice for a turn: a hand and the face-up discard (a normal turn, or the last)',
         requestBody: { required: true, ...json('GameRequest') },
-        responses: { '200': { description: 'the decision', ...json('GameResponse') }, ...errors(400, 405, 413) },
+        responses: { '200': { description: 'the decision', ...json('GameResponse') }, ...errors(400, 405, 413, 415) },
       },
     },
     '/api/cards': {
@@ -193,14 +236,14 @@ export const OPENAPI = {
           { name: 'n_cards', in: 'query', schema: string, description: 'for a raw image body: the count hint' },
         ],
         requestBody: photoBodies,
-        responses: { '200': { description: 'the cards read', ...json('CardsResponse') }, ...errors(400, 403, 405, 413, 415) },
+        responses: { '200': { description: 'the cards read', ...json('CardsResponse') }, ...errors(400, 403, 405, 413, 415, 503) },
       },
     },
     '/api/play': {
       post: {
         summary: 'Both photos read, then the best play for the cards read',
         requestBody: photoBodies,
-        responses: { '200': { description: 'the cards read and the play', ...json('PlayResponse') }, ...errors(400, 403, 405, 413, 415, 422) },
+        responses: { '200': { description: 'the cards read and the play', ...json('PlayResponse') }, ...errors(400, 403, 405, 413, 415, 422, 503) },
       },
     },
     '/api/model': {

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { modelInfo } from '../vision/model-info.js';
 import type { CardsResponse, GameResponse, ModelResponse, PlayResponse } from './contract.js';
-import { adviseTurn, decisionJson, parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
+import { adviseTurn, parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
 import { photoJson, readPhotos, type ReadRequest } from './reading-service.js';
 
 export interface Services {
@@ -29,7 +29,7 @@ export function createServices(settings: Settings): Services {
   };
   return {
     settings,
-    advise: async (input) => decisionJson(await adviseTurn(input, settings.dictionaryPath)),
+    advise: (input) => adviseTurn(input, settings.dictionaryPath),
     async readCards(request) {
       const started = performance.now();
       const photos = await readPhotos(request, settings);
@@ -42,15 +42,15 @@ export function createServices(settings: Settings): Services {
     },
     async play(request, options) {
       // The options are the client's own: a bad one is its mistake (invalid), checked before any photo is read.
-      const gameOptions = parseGameOptions(options);
+      parseGameOptions(options);
       const photos = await readPhotos(request, settings);
       const hand = photoJson(photos.hand!);
       const deck = photoJson(photos.deck!);
       let input: GameInput;
       let play: GameResponse;
       try {
-        input = { ...parseGameInput({ hand: hand.tokens, deck: deck.tokens }), ...gameOptions };
-        play = decisionJson(await adviseTurn(input, settings.dictionaryPath));
+        input = parseGameInput({ ...options, hand: hand.tokens, deck: deck.tokens });
+        play = await adviseTurn(input, settings.dictionaryPath);
       } catch (error) {
         // Anything wrong now is about the cards read: say so, with what was read, so they can be corrected.
         if (error instanceof DomainError) {

@@ -2,7 +2,15 @@
 import axios, { type AxiosError } from 'axios';
 import type { CardsRequest, CardsResponse, ErrorResponse, GameRequest, GameResponse } from '../../../api/src/app/contract';
 
-export type { CardsResponse, CountJson, GameResponse, PhotoReadingJson, PlayJson } from '../../../api/src/app/contract';
+export type {
+  CardsResponse,
+  CountJson,
+  GameResponse,
+  LastTurnResponse,
+  PhotoReadingJson,
+  PlayJson,
+  TurnResponse,
+} from '../../../api/src/app/contract';
 
 const http = axios.create({ baseURL: '/api', timeout: 60_000, headers: { 'Content-Type': 'application/json' } });
 
@@ -12,8 +20,14 @@ export async function readCards(photos: { hand?: string; deck?: string }, handCo
   return (await http.post<CardsResponse>('/cards', body, { signal })).data;
 }
 
-export async function solveGame(hand: readonly string[], deck: string, signal?: AbortSignal): Promise<GameResponse> {
-  const body: GameRequest = { hand: hand.join('/'), deck, alternatives: 4 };
+/** The advice for the turn: a normal turn (optionally after drawing `drawn`), or the last one. */
+export async function solveGame(
+  hand: readonly string[],
+  deck: string,
+  turn: { phase: 'turn' | 'last'; drawn: string | null },
+  signal?: AbortSignal,
+): Promise<GameResponse> {
+  const body: GameRequest = { hand: hand.join('/'), deck, phase: turn.phase, ...(turn.drawn ? { drawn: turn.drawn } : {}), alternatives: 4 };
   return (await http.post<GameResponse>('/game', body, { signal })).data;
 }
 
