@@ -14,7 +14,7 @@
  * 4. Second look at whatever is still in doubt (views.ts): the doubtful
  *    corners turned ±28° as tiles of one mosaic, or the whole view turned.
  */
-import { boxToImage, renderView, viewSize, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
+import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import { DEFAULTS, iou, longSide, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
 import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
 
@@ -393,6 +393,3 @@ function overlapsMuch(a: Box, b: Box): boolean {
   const area = (box: Box) => (box[2] - box[0]) * (box[3] - box[1]);
   return (w * h) / Math.min(area(a), area(b)) > 0.5;
 }
-
-/** Re-exported for callers that size inputs themselves. */
-export { viewSize };
