@@ -3,7 +3,7 @@
  * was trained (from train.py's metrics.json), its held-out synthetic metrics,
  * and how the product's reader (turned views included) reads the real photos and,
  * with --heldout, the held-out synthetic photos that model/training/heldout.py
- * writes, each with its card count as the hint.
+ * writes, each read without its card count, as the page reads by default.
  * Usage: npx tsx scripts/model-card.ts METRICS_JSON[,METRICS_JSON...] "MACHINE" [--heldout LABELS_JSON] [--real LABELS_JSON]
  * A model trained in stages (each started from the previous one's weights with
  * train.py --init) lists every stage's metrics.json, oldest first: the training

@@ -31,3 +31,12 @@ export function realPhotos(): LabelledPhoto[] {
     bytes: readFileSync(PHOTO_DIR + name),
   }));
 }
+
+/**
+ * Real photos the shipped model does not read right yet, and why: their tests
+ * stay `todo` (they run and report, but do not fail) until a model reads them.
+ * Written by hand when a model ships, never read from the model card.
+ */
+export const NOT_YET_READ: Readonly<Record<string, string>> = {
+  'hand-8.jpg': "the X at the photo's left edge, leaning about 50°, is found below 0.5 (stage 7); the other 7 cards are read",
+};
