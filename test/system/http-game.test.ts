@@ -44,7 +44,10 @@ test('a normal turn that cannot go out: draw or take and keep, with the odds; th
   assert.equal(body.go_out, null);
   assert.ok(['take', 'draw'].includes(body.action));
   assert.ok(body.draw.p_out >= 0 && body.draw.p_out <= 1);
-  assert.ok(body.keep.every((k: { p_out_next: number }, i: number) => i === 0 || body.keep[i - 1].p_out_next >= k.p_out_next), 'keeps best first');
+  assert.ok(
+    body.keep.every((k: { p_out_next: number }, i: number) => i === 0 || body.keep[i - 1].p_out_next >= k.p_out_next),
+    'keeps best first',
+  );
   const drawn = await post({ hand: 'q/z/x', deck: 'j', drawn: 'i' });
   assert.equal(drawn.body.action, 'drop');
   assert.equal(drawn.body.drawn, 'i');

@@ -42,7 +42,8 @@ export function parseGameInput(input: Record<string, unknown>): GameInput {
   const options = parseGameOptions(input);
   const drawnCards = input.drawn === undefined || input.drawn === '' ? [] : readCards(input.drawn, 'drawn');
   if (drawnCards.length > 1) throw invalid('invalid_drawn', `"drawn" is the one card drawn from the pile, got ${drawnCards.length}`);
-  if (drawnCards.length && options.phase === 'last') throw invalid('invalid_option', '"drawn" belongs to a normal turn: leave it out on the last turn');
+  if (drawnCards.length && options.phase === 'last')
+    throw invalid('invalid_option', '"drawn" belongs to a normal turn: leave it out on the last turn');
   const turn: GameInput = { hand, deck: deckCards[0]!, ...(drawnCards[0] ? { drawn: drawnCards[0] } : {}), ...options };
   checkCopies(turn);
   return turn;
@@ -55,7 +56,10 @@ function checkCopies({ hand, deck, drawn, seen }: Pick<GameInput, 'hand' | 'deck
   for (const card of [...hand, deck, ...(drawn ? [drawn] : []), ...seen]) inView.set(card, (inView.get(card) ?? 0) + 1);
   for (const [card, count] of inView) {
     if (count > CARD_COPIES[card]) {
-      throw invalid('too_many_copies', `${count} "${card}" cards in view (hand, discard, drawn and seen), but the deck has only ${CARD_COPIES[card]}`);
+      throw invalid(
+        'too_many_copies',
+        `${count} "${card}" cards in view (hand, discard, drawn and seen), but the deck has only ${CARD_COPIES[card]}`,
+      );
     }
   }
 }
@@ -254,8 +258,6 @@ export function decisionJson(decision: Decision): LastTurnResponse {
     alternatives: decision.alternatives.map(playJson),
   };
 }
-
-const upper = (cards: readonly string[]) => cards.map((c) => c.toUpperCase()).join('/');
 
 export function summarize({ action, deck, take, draw, margin }: Decision): string {
   const play = `${take.score} points${take.complete ? ', going out' : ''}`;
