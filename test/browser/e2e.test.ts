@@ -432,7 +432,7 @@ test('an API error is shown with its message and a retry button', { skip, timeou
   assert.match((await box.textContent())!, /deck has only 2/, 'the API message about too many copies');
   assert.equal(await box.locator('button').textContent(), 'Try again');
   await correct(p, 'hand', ['q', 'u']);
-  await shownPlay(p);
+  await shownAdvice(p);
   await p.close();
   // the browser itself logs the 400 answer; that one was expected
   const during = consoleErrors.splice(errorsBefore);
