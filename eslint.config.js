@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', '.deploy/', 'node_modules/', 'model/', 'test-results/', '.tmp/'] },
+  { ignores: ['dist/', 'web/dist/', '.deploy/', 'node_modules/', 'model/', 'test-results/', '.tmp/', '.tmp-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
