@@ -13,16 +13,26 @@ import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
 import type { HttpFunctionOptions } from '@azure/functions';
 import { createServices } from './app/services.js';
+import { DomainError } from './errors.js';
 import { apiFunctions } from './functions/index.js';
 import { loadDictionary } from './game/dictionary.js';
+import { API_HEADERS } from './http/respond.js';
+import { ClientGoneError, withRequestSignal } from './request-signal.js';
 import { PROJECT_ROOT, settings as processSettings, type Settings } from './settings.js';
-import { loadDetector } from './vision/model.js';
+import { RETRY_AFTER_S } from './vision/detect.js';
+import { closeDetectors, loadDetector } from './vision/model.js';
 
 // A CommonJS package: Node's ESM loader cannot see these as named exports.
 const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
 
-/** Request bodies above this are refused before a handler sees them (photos are at most 10 MB as base64). */
-const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Request bodies above this are refused before a handler sees them: Azure's own limit, so local and deployed answer alike. */
+const MAX_REQUEST_BYTES = 30 * 1024 * 1024;
+/**
+ * On SIGTERM, requests in flight get this long to finish; then photos still
+ * waiting are answered 503 and readings stop at their next step, so the
+ * process exits well within the 5 s a supervisor waits.
+ */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -66,20 +76,36 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { log: _log, ...overrides } = options;
   const config: Settings = { ...processSettings(), ...overrides };
   // Keyed by the path under /api/ each is served at (its route, or else its name), as Azure serves them.
-  const functions = Object.fromEntries(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
+  const functions: Functions = new Map(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   // Warm up: the first request should not pay for loading the dictionary or the model.
-  await loadDictionary(config.dictionaryPath);
-  await loadDetector(config.modelPath).catch((error: Error) =>
-    console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
-  );
+  // Both at once: the detector starts in a thread of its own.
+  await Promise.all([
+    loadDictionary(config.dictionaryPath),
+    loadDetector(config.modelPath).catch((error: Error) =>
+      console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
+    ),
+  ]);
 
   let closing = false;
+  // Each request's work, to stop: when its client hangs up, or when a shutdown's grace period is over.
+  const inFlight = new Set<AbortController>();
   const server = createServer((req, res) => {
     const started = performance.now();
+    const elapsed = () => `${(performance.now() - started).toFixed(1)} ms`;
     if (closing) res.setHeader('Connection', 'close');
-    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`));
-    handle(req, res, config, functions).catch((error) => {
+    // A client that hangs up before its answer: its work is dropped (request-signal.ts), and that is one line, not a stack trace.
+    const work = new AbortController();
+    inFlight.add(work);
+    res.on('close', () => {
+      inFlight.delete(work);
+      if (res.writableFinished) return;
+      work.abort(new ClientGoneError());
+      log?.(`${req.method} ${req.url} the client went away after ${elapsed()}; its work was dropped`);
+    });
+    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${elapsed()}`));
+    withRequestSignal(work.signal, () => handle(req, res, config, functions)).catch((error) => {
+      if (res.destroyed) return; // the client went away: said once, on 'close'
       console.error('local server error:', error);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal server error' } });
       else res.destroy();
@@ -100,14 +126,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     server,
-    // Stops accepting, lets requests in flight finish, and closes each
-    // keep-alive connection as soon as it goes idle.
+    // Stops accepting, lets requests in flight finish (for SHUTDOWN_GRACE_MS;
+    // then what is left is answered 503), and closes each keep-alive
+    // connection as soon as it goes idle.
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const grace = setTimeout(() => inFlight.forEach((work) => work.abort(shuttingDown())), SHUTDOWN_GRACE_MS);
         server.close(() => {
           clearInterval(sweep);
+          clearTimeout(grace);
           resolve();
         });
         server.closeIdleConnections();
@@ -115,23 +144,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-type Functions = Record<string, HttpFunctionOptions>;
+const shuttingDown = () =>
+  new DomainError('busy', 'shutting_down', `the server is shutting down; try again in ${RETRY_AFTER_S} s`, { retry_after_s: RETRY_AFTER_S });
+
+/** By the path under /api/ (a Map: a name such as __proto__ is just a name that is not there). */
+type Functions = Map<string, HttpFunctionOptions>;
 
 async function handle(req: IncomingMessage, res: ServerResponse, config: Settings, functions: Functions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = /^\/api\/([^/]+)\/?$/.exec(url.pathname);
-  if (match) return callFunction(functions, match[1]!, req, res, url);
-  if (url.pathname.startsWith('/api/')) {
-    return sendJson(res, 404, { error: { code: 'not_found', message: `no function at ${url.pathname}` } });
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    const name = /^\/api\/([^/]+)\/?$/.exec(url.pathname)?.[1];
+    return callFunction(functions, name, req, res, url);
   }
   return serveStatic(url.pathname, req, res, config.webRoot);
 }
 
-async function callFunction(functions: Functions, name: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
+async function callFunction(functions: Functions, name: string | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const fn = name === undefined ? undefined : functions.get(name);
   if (!fn) {
-    const names = Object.keys(functions).map((n) => `/api/${n}`);
-    return sendJson(res, 404, { error: { code: 'not_found', message: `no function "${name}"; try ${names.join(', ')}` } });
+    const names = [...functions.keys()].map((n) => `/api/${n}`);
+    const path = url.pathname.length > 60 ? `${url.pathname.slice(0, 60)}…` : url.pathname;
+    return sendJson(res, 404, { error: { code: 'not_found', message: `nothing at ${path}; the API is ${names.join(', ')}` } });
   }
   const method = req.method ?? 'GET';
   if (!fn.methods?.includes(method as never)) {
@@ -153,6 +186,8 @@ async function callFunction(functions: Functions, name: string, req: IncomingMes
   const context = new InvocationContext({ functionName: name, invocationId: randomUUID() });
   const result = new HttpResponse(await fn.handler(request, context));
   const bytes = Buffer.from(await result.arrayBuffer());
+  if (res.destroyed) return; // the client went away meanwhile: nobody to answer
+  for (const [header, value] of Object.entries(API_HEADERS)) result.headers.set(header, value);
   res.writeHead(result.status, Object.fromEntries(result.headers.entries()));
   res.end(bytes);
 }
@@ -170,6 +205,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
     });
     req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that hangs up mid-body may end the stream with neither 'end' nor 'error'.
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientGoneError());
+    });
   });
 }
 
@@ -214,7 +253,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.writeHead(status, { ...API_HEADERS, 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
@@ -232,7 +271,11 @@ async function main(): Promise<void> {
     console.log(`${signal}: shutting down`);
     const forced = setTimeout(() => process.exit(1), 5_000);
     forced.unref();
-    running.close().then(() => process.exit(0));
+    // Every request answered, then the detector's thread stopped once idle: exiting under its native work can abort.
+    running
+      .close()
+      .then(() => closeDetectors())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

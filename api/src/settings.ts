@@ -30,8 +30,14 @@ export interface Settings {
   modelPath: string;
   /** Largest image accepted, in bytes (after base64 decoding). */
   maxImageBytes: number;
-  /** Largest image accepted, in pixels. */
+  /** Largest image accepted, in pixels (a 24 MP phone photo is the largest real input). */
   maxImagePixels: number;
+  /** Photos that may wait for the reader beyond the ones being read; past it a request is answered 503 at once. */
+  readQueue: number;
+  /** A decode is stopped after this many seconds (whole seconds: libvips' unit). */
+  decodeTimeoutS: number;
+  /** A photo not read this long after it arrived (waiting included) is answered 503, and its work stops. */
+  readTimeoutMs: number;
   /** Deadline for fetching an image URL. */
   urlTimeoutMs: number;
   /** Hosts an image URL may name even though they resolve to private or loopback addresses. */
@@ -66,7 +72,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
     modelPath: resolve(env.QUIDDLER_MODEL ?? join(PROJECT_ROOT, 'model', 'quiddler.onnx')),
     maxImageBytes: positive(env.QUIDDLER_MAX_IMAGE_MB, 10, 'QUIDDLER_MAX_IMAGE_MB') * 1024 * 1024,
-    maxImagePixels: positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, 40, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
+    maxImagePixels: Math.floor(positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, 25, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000),
+    readQueue: whole(env.QUIDDLER_READ_QUEUE, 32, 'QUIDDLER_READ_QUEUE'),
+    decodeTimeoutS: whole(env.QUIDDLER_DECODE_TIMEOUT_S, 5, 'QUIDDLER_DECODE_TIMEOUT_S'),
+    readTimeoutMs: positive(env.QUIDDLER_READ_TIMEOUT_MS, 10_000, 'QUIDDLER_READ_TIMEOUT_MS'),
     urlTimeoutMs: positive(env.QUIDDLER_URL_TIMEOUT_MS, 5000, 'QUIDDLER_URL_TIMEOUT_MS'),
     urlAllowHosts: (env.QUIDDLER_URL_ALLOW_HOSTS ?? '')
       .split(',')
@@ -88,6 +97,12 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
   if (!(number > 0)) throw new SettingsError(`${name} must be a positive number, got "${value}"`);
+  return number;
+}
+
+function whole(value: string | undefined, fallback: number, name: string): number {
+  const number = positive(value, fallback, name);
+  if (!Number.isInteger(number)) throw new SettingsError(`${name} must be a whole number, got "${value}"`);
   return number;
 }
 

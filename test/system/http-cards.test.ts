@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
+import { isBlockedAddress } from '../../api/src/http/url-fetch.js';
 import { readPhoto, SMALL_CORNER } from '../../api/src/vision/detect.js';
 import { CLOSE_UP_SIDE } from '../../api/src/vision/views.js';
 import { NEEDS_REAL_PHOTOS, NOT_YET_READ, realPhotos } from '../support/photos.js';
@@ -156,6 +157,35 @@ test('an image URL is fetched when its host is allowed', { skip: NEEDS_REAL_PHOT
   }
 });
 
+test('the address check allows public unicast only', () => {
+  for (const address of ['8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) assert.equal(isBlockedAddress(address), false, address);
+  for (const address of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '100.64.0.1',
+    '169.254.169.254',
+    '192.168.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    '::7f00:1',
+    '::808:808',
+    '2002:7f00:1::',
+    '::ffff:0:7f00:1',
+    '::ffff:7f00:1',
+    '64:ff9b::7f00:1',
+    '2001::1',
+    '2001:db8::1',
+    'ff02::1',
+    'not an address',
+  ]) {
+    assert.equal(isBlockedAddress(address), true, address);
+  }
+});
+
 test('URLs to loopback, private, link-local and metadata addresses are refused by default', async () => {
   for (const url of [
     `${imageUrl}/hand-5.jpg`,
@@ -163,6 +193,11 @@ test('URLs to loopback, private, link-local and metadata addresses are refused b
     'http://169.254.169.254/latest/meta-data',
     'http://10.0.0.1/x.jpg',
     'http://[::1]/x.jpg',
+    // IPv6 forms that carry a loopback IPv4 address: IPv4-compatible, 6to4, IPv4-translated, IPv4-mapped.
+    'http://[::7f00:1]/x.jpg',
+    'http://[2002:7f00:1::]/x.jpg',
+    'http://[::ffff:0:7f00:1]/x.jpg',
+    'http://[::ffff:127.0.0.1]/x.jpg',
   ]) {
     const { status, body } = await postJson('/api/cards', { hand: url });
     assert.deepEqual([status, body.error.code], [403, 'url_forbidden'], url);
@@ -185,7 +220,9 @@ test('every class of bad input gets its status and a JSON message', { skip: NEED
     ['not an image', { hand: notImage }, 415, 'unsupported_image'],
     ['a text data URL', { hand: `data:text/plain;base64,${notImage}` }, 415, 'unsupported_image'],
     ['over 10 MB', { hand: tooBig }, 413, 'image_too_large'],
-    ['over 40 megapixels', { hand: hugePng.toString('base64') }, 413, 'image_too_large'],
+    ['over 25 megapixels', { hand: hugePng.toString('base64') }, 413, 'image_too_large'],
+    ['an SVG', { hand: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>').toString('base64') }, 415, 'unsupported_image'],
+    ['n_cards "5" (a string in JSON)', { hand: hand5.bytes.toString('base64'), n_cards: '5' }, 400, 'invalid_n_cards'],
     ['n_cards 0', { hand: hand5.bytes.toString('base64'), n_cards: 0 }, 400, 'invalid_n_cards'],
     ['n_cards 11', { hand: hand5.bytes.toString('base64'), n_cards: 11 }, 400, 'invalid_n_cards'],
     ['n_cards 2.5', { hand: hand5.bytes.toString('base64'), n_cards: 2.5 }, 400, 'invalid_n_cards'],
@@ -205,6 +242,19 @@ test('every class of bad input gets its status and a JSON message', { skip: NEED
   assert.equal(badForm.status, 400);
   const rawText = await fetch(`${server.url}/api/cards`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: 'nope' });
   assert.equal(rawText.status, 415);
+  const plainJson = await fetch(`${server.url}/api/cards`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"hand": "QUJD"}' });
+  assert.deepEqual([plainJson.status, (await plainJson.json()).error.code], [415, 'unsupported_media_type']);
+  assert.equal(plainJson.headers.get('x-content-type-options'), 'nosniff');
+  const form = new FormData();
+  form.set('hand', new Blob([new Uint8Array(hand5.bytes)], { type: 'image/jpeg' }), 'hand.jpg');
+  form.set('n_cards', '5');
+  assert.equal((await fetch(`${server.url}/api/cards`, { method: 'POST', body: form })).status, 200, 'digits in a form are a count');
+  form.set('n_cards', ' 5 ');
+  assert.equal((await fetch(`${server.url}/api/cards`, { method: 'POST', body: form })).status, 400);
+  for (const path of ['/api/__proto__', '/api/constructor', '/api/toString', '/api', '/api/cards/more']) {
+    const answer = await fetch(server.url + path);
+    assert.deepEqual([answer.status, (await answer.json()).error.code], [404, 'not_found'], path);
+  }
   const playOnePhoto = await postJson('/api/play', { hand: hand5.bytes.toString('base64') });
   assert.deepEqual([playOnePhoto.status, playOnePhoto.body.error?.code], [400, 'missing_image']);
 });

@@ -178,3 +178,52 @@ test('cards: random JSON, base64, data URLs, forms and raw bodies only ever get 
     assertClientError(await cards(request(`/api/cards${query}`, 'POST', imageish(), rawType), context()), `raw ${rawType} ${query}`);
   }
 });
+
+test('deep nesting, huge strings and loose n_cards: a 4xx with a short message, never a throw', async () => {
+  const play = functions.play!.handler as typeof cards;
+  const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+  const costly: [typeof cards, string, string, string][] = [
+    [cards, '/api/cards', `{"hand":"QUJD","n_cards":${deep(5000)}}`, 'invalid_json'],
+    [play, '/api/play', `{"hand":"QUJD","deck":"QUJD","n_cards":${deep(5000)}}`, 'invalid_json'],
+    [game, '/api/game', `{"hand":${deep(5000)},"deck":"n"}`, 'invalid_json'],
+    [cards, '/api/cards', `{"hand":"QUJD","n_cards":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`, 'invalid_json'],
+    [cards, '/api/cards', JSON.stringify({ hand: 'QUJD', n_cards: 'x'.repeat(12 * 1024 * 1024) }), 'invalid_n_cards'],
+    [play, '/api/play', JSON.stringify({ hand: 'QUJD', deck: 'QUJD', n_cards: 'x'.repeat(1024 * 1024) }), 'invalid_n_cards'],
+  ];
+  for (const [handler, path, body, code] of costly) {
+    const response = await handler(request(path, 'POST', body, 'application/json'), context());
+    assert.deepEqual([response.status, (response.jsonBody as { error: { code: string } }).error.code], [400, code], body.slice(0, 60));
+    assert.ok(JSON.stringify(response.jsonBody).length < 600, 'the message quotes an excerpt at most');
+  }
+  // n_cards in JSON is a JSON integer; as text (a query or a form) only digits.
+  for (const n of ['5', '0x5', ' 5 ', '1e1', [5], true, {}, 5.5, 0, 11]) {
+    const response = await cards(request('/api/cards', 'POST', JSON.stringify({ hand: 'QUJD', n_cards: n }), 'application/json'), context());
+    assert.equal((response.jsonBody as { error: { code: string } }).error.code, 'invalid_n_cards', JSON.stringify(n));
+  }
+  for (const n of ['0x5', ' 5 ', '1e1', '5.0', '-5']) {
+    const response = await cards(request(`/api/cards?n_cards=${encodeURIComponent(n)}`, 'POST', Buffer.from('x'), 'image/png'), context());
+    assert.equal((response.jsonBody as { error: { code: string } }).error.code, 'invalid_n_cards', n);
+  }
+});
+
+test('JSON endpoints take only application/json bodies, and every answer says nosniff', async () => {
+  const play = functions.play!.handler as typeof cards;
+  for (const [handler, path] of [
+    [game, '/api/game'],
+    [cards, '/api/cards'],
+    [play, '/api/play'],
+  ] as const) {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+      const response = await handler(request(path, 'POST', '{"hand":"a/b","deck":"n"}', type), context());
+      assert.deepEqual(
+        [response.status, (response.jsonBody as { error: { code: string } }).error.code],
+        [415, 'unsupported_media_type'],
+        `${path} ${type}`,
+      );
+      assert.equal(new Headers(response.headers).get('x-content-type-options'), 'nosniff');
+    }
+  }
+  const ok = await game(request('/api/game', 'POST', '{"hand":"a/b","deck":"n"}', 'application/json; charset=utf-8'), context());
+  assert.equal(ok.status, 200);
+  assert.equal(new Headers(ok.headers).get('x-content-type-options'), 'nosniff');
+});

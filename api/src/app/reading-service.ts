@@ -29,9 +29,15 @@ export interface PhotoResult {
   image?: string;
 }
 
-/** The options beside the photos: `n_cards` (a JSON integer, or digits in a form or query) and `images`. */
-export function parseReadOptions(fields: Record<string, unknown>): Pick<ReadRequest, 'nCards' | 'images'> {
-  return { nCards: readCount(fields.n_cards), images: readFlag(fields.images) };
+/**
+ * The options beside the photos: `n_cards` (a JSON integer; digits when the
+ * fields came `fromText`, a form or a query string) and `images`.
+ */
+export function parseReadOptions(
+  fields: Record<string, unknown>,
+  { fromText = false }: { fromText?: boolean } = {},
+): Pick<ReadRequest, 'nCards' | 'images'> {
+  return { nCards: readCount(fields.n_cards, fromText), images: readFlag(fields.images) };
 }
 
 export async function readPhotos(request: ReadRequest, settings: Settings): Promise<Partial<Record<PhotoKind, PhotoResult>>> {
@@ -78,11 +84,20 @@ export function photoJson({ reading, image, hint }: PhotoResult): PhotoReadingJs
   };
 }
 
-function readCount(value: unknown): number | undefined {
+/** Strict: "5", "0x5", " 5 " or "1e1" in JSON are refused; the message quotes at most a short excerpt of what was sent. */
+function readCount(value: unknown, fromText: boolean): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number === 'number' && Number.isInteger(number) && number >= 1 && number <= 10) return number;
-  throw invalid('invalid_n_cards', `"n_cards" must be an integer from 1 to 10, got ${JSON.stringify(value)}`);
+  const count = typeof value === 'number' ? value : fromText && typeof value === 'string' && /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(count) && count >= 1 && count <= 10) return count;
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : Array.isArray(value)
+          ? 'an array'
+          : `a value of type ${typeof value}`;
+  throw invalid('invalid_n_cards', `"n_cards" must be ${fromText ? 'a whole number' : 'a JSON integer'} from 1 to 10, got ${shown}`);
 }
 
 function readFlag(value: unknown): boolean {

@@ -7,7 +7,7 @@ import type { HttpRequest } from '@azure/functions';
 import { parseReadOptions, PHOTO_KINDS, type PhotoKind, type ReadRequest } from '../app/reading-service.js';
 import { DomainError, invalid } from '../errors.js';
 import type { Settings } from '../settings.js';
-import { readJsonObject } from './json-body.js';
+import { mediaType, readJsonObject } from './json-body.js';
 import { fetchImageUrl } from './url-fetch.js';
 
 export interface CardsHttpRequest extends ReadRequest {
@@ -16,10 +16,13 @@ export interface CardsHttpRequest extends ReadRequest {
 }
 
 export async function readCardsRequest(request: HttpRequest, config: Settings): Promise<CardsHttpRequest> {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(request);
   const query = request.query;
   let fields: Record<string, unknown>;
+  // Forms and query strings carry every value as text; JSON has types, and n_cards there must be a number.
+  let fromText = true;
   if (type.startsWith('image/') || type === 'application/octet-stream') {
+    // The bytes decide what the image is (image.ts): an image/svg+xml body is refused there, before any decoding.
     const bytes = Buffer.from(await request.arrayBuffer());
     const kind = query.get('photo') ?? 'hand';
     if (kind !== 'hand' && kind !== 'deck') throw invalid('invalid_option', '"photo" must be hand or deck');
@@ -28,7 +31,11 @@ export async function readCardsRequest(request: HttpRequest, config: Settings): 
     fields = await readForm(request);
   } else {
     fields = await readJsonObject(request, '{"hand": "<base64, data: URL or http(s) URL>", "deck": "…", "n_cards": 5}', 'missing_image');
+    fromText = false;
   }
+  // The options first: a bad one is refused before any photo is fetched or decoded.
+  const { hand: _h, deck: _d, n_cards, images, ...extra } = fields;
+  const options = parseReadOptions({ n_cards, images }, { fromText });
 
   const photos: ReadRequest['photos'] = {};
   for (const kind of PHOTO_KINDS) {
@@ -39,8 +46,7 @@ export async function readCardsRequest(request: HttpRequest, config: Settings): 
   if (!photos.hand && !photos.deck) {
     throw invalid('missing_image', 'send a "hand" and/or a "deck" photo (base64, a data: URL, an http(s) URL, or a file upload)');
   }
-  const { hand: _h, deck: _d, n_cards, images, ...extra } = fields;
-  return { photos, ...parseReadOptions({ n_cards, images }), extra };
+  return { photos, ...options, extra };
 }
 
 async function readForm(request: HttpRequest): Promise<Record<string, unknown>> {
@@ -48,7 +54,7 @@ async function readForm(request: HttpRequest): Promise<Record<string, unknown>> 
   try {
     form = (await request.formData()) as unknown as FormData;
   } catch (error) {
-    throw invalid('invalid_form', `the multipart form could not be read: ${(error as Error).message}`);
+    throw invalid('invalid_form', `the multipart form could not be read: ${(error as Error).message.slice(0, 120)}`);
   }
   const fields: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {

@@ -11,6 +11,17 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   busy: 503,
 };
 
+/** A message is at most this long: whatever a message quotes of the input stays an excerpt. */
+export const MAX_MESSAGE_CHARS = 300;
+
 export function errorBody(error: DomainError): ErrorResponse {
-  return { error: { ...error.details, code: error.code, message: error.message } };
+  const message = error.message.length > MAX_MESSAGE_CHARS ? `${error.message.slice(0, MAX_MESSAGE_CHARS)}…` : error.message;
+  return { error: { ...error.details, code: error.code, message } };
+}
+
+/** Headers that go with the error's status: a 503 says when to try again. */
+export function errorHeaders(error: DomainError): Record<string, string> {
+  if (error.kind !== 'busy') return {};
+  const seconds = Number(error.details.retry_after_s);
+  return { 'Retry-After': String(Number.isInteger(seconds) && seconds > 0 ? seconds : 1) };
 }

@@ -9,45 +9,27 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { DomainError } from '../errors.js';
+import { requestSignal } from '../request-signal.js';
 
-const BLOCKED = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-  ['2001:db8::', 32],
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv6');
+/** IPv6's global unicast block: everything else (IPv4-compatible ::a.b.c.d, reserved, …) is not a public host. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 
-/** Whether an IP address is one the server must not fetch from (loopback, private, link-local, metadata…). */
+/**
+ * Whether an IP address is one the server must not fetch from. The ranges are
+ * ipaddr.js's (a maintained table of the special-purpose registries): only
+ * plain unicast is allowed, so loopback, private, link-local, carrier NAT,
+ * metadata, multicast, reserved, and the IPv6 forms that carry an IPv4
+ * address (mapped, translated, 6to4, Teredo, NAT64) are all refused; an
+ * IPv4-mapped address is judged as the IPv4 address it carries.
+ */
 export function isBlockedAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return BLOCKED.check(mapped[1]!, 'ipv4');
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (!ipaddr.isValid(address)) return true;
+  const ip = ipaddr.process(address);
+  if (ip.range() !== 'unicast') return true;
+  return ip instanceof ipaddr.IPv6 && !ip.match(GLOBAL_UNICAST_V6);
 }
 
 export interface FetchLimits {
@@ -65,7 +47,7 @@ export async function fetchImageUrl(raw: string, limits: FetchLimits): Promise<B
   for (let hop = 0; ; hop++) {
     const answer = await get(url, limits, deadline);
     if ('redirect' in answer) {
-      if (hop >= MAX_REDIRECTS) throw new DomainError('invalid', 'url_fetch_failed', `too many redirects from ${raw}`);
+      if (hop >= MAX_REDIRECTS) throw new DomainError('invalid', 'url_fetch_failed', `too many redirects from ${shortUrl(raw)}`);
       url = parseUrl(new URL(answer.redirect, url).href);
       continue;
     }
@@ -93,7 +75,7 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
     new DomainError(
       'forbidden',
       'url_forbidden',
-      `refusing to fetch ${url.host}: it resolves to ${address}, a loopback, private or reserved address`,
+      `refusing to fetch ${shortUrl(url.host)}: it resolves to ${address}, a loopback, private or reserved address`,
     );
 
   // Checked at connect time, for every address the name resolves to.
@@ -111,7 +93,9 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
 
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const request = client.get(url, { lookup: lookup as never, timeout: Math.max(1, deadline - Date.now()) }, (response) => {
+    // The request's own signal too: a fetch for a client that has gone is cut off.
+    const signal = requestSignal();
+    const request = client.get(url, { lookup: lookup as never, timeout: Math.max(1, deadline - Date.now()), signal }, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
@@ -119,7 +103,7 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
       }
       if (status !== 200) {
         response.resume();
-        return reject(new DomainError('invalid', 'url_fetch_failed', `fetching ${url.href} answered HTTP ${status}`));
+        return reject(new DomainError('invalid', 'url_fetch_failed', `fetching ${shortUrl(url.href)} answered HTTP ${status}`));
       }
       const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > limits.maxBytes) {
@@ -141,11 +125,18 @@ function get(url: URL, limits: FetchLimits, deadline: number): Promise<{ body: B
     const timer = setTimeout(() => request.destroy(timeoutError(url)), Math.max(1, deadline - Date.now()));
     request.on('timeout', () => request.destroy(timeoutError(url)));
     request.on('close', () => clearTimeout(timer));
-    request.on('error', (error) =>
-      reject(error instanceof DomainError ? error : new DomainError('invalid', 'url_fetch_failed', `could not fetch ${url.href}: ${error.message}`)),
-    );
+    request.on('error', (error) => {
+      if (signal?.aborted) return reject(signal.reason);
+      reject(
+        error instanceof DomainError
+          ? error
+          : new DomainError('invalid', 'url_fetch_failed', `could not fetch ${shortUrl(url.href)}: ${error.message.slice(0, 100)}`),
+      );
+    });
   });
 }
 
 const tooLarge = (max: number) => new DomainError('too_large', 'image_too_large', `the image is over ${max / 1024 / 1024} MB`);
-const timeoutError = (url: URL) => new DomainError('invalid', 'url_timeout', `fetching ${url.href} took too long`);
+const timeoutError = (url: URL) => new DomainError('invalid', 'url_timeout', `fetching ${shortUrl(url.href)} took too long`);
+/** A URL as quoted in a message: its start. */
+const shortUrl = (href: string) => (href.length > 100 ? `${href.slice(0, 100)}…` : href);

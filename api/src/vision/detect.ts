@@ -1,11 +1,18 @@
-/** Photo in, cards out: decode with sharp, then the pure reader (reader.ts) over the ONNX detector. */
+/**
+ * Photo in, cards out: the header checked here, then a bounded queue, then
+ * decode with sharp and the pure reader (reader.ts) over the ONNX detector, in
+ * the detector's thread (model.ts).
+ */
+import { DomainError } from '../errors.js';
+import { requestSignal } from '../request-signal.js';
 import { settings as processSettings, type Settings } from '../settings.js';
-import { Gate } from './gate.js';
-import { decodePhoto, type DecodedPhoto } from './image.js';
+import { Gate, QueueFullError } from './gate.js';
+import { inspectPhoto, type DecodedPhoto } from './image.js';
 import { loadDetector } from './model.js';
+import type { WorkerReading } from './model-worker.js';
 import type { Quarter } from './pixels.js';
 import type { Box, Detection, ReadCard } from './postprocess.js';
-import { readImage, type CountCertainty } from './reader.js';
+import type { CountCertainty } from './reader.js';
 
 export { SMALL_CORNER, SURE_SCORE } from './reader.js';
 
@@ -33,40 +40,98 @@ export interface Reading {
 
 /** Two photos in flight: one decoding while the other is in the (serialized) detector. */
 const photoGate = new Gate(2);
+/**
+ * Heavy decodes (image.ts HEAVY_PIXELS) pass one at a time before they may
+ * take a photo slot, and wait behind light photos there: a burst of large
+ * photos holds one large decode in memory and one slot, and ordinary photos
+ * keep moving through the other.
+ */
+const heavyGate = new Gate(1);
+/**
+ * A heavy read takes seconds (a 25 MP decode, then the reader's closer looks
+ * at a large photo): a sixteenth of the queue (2 of 32) may wait for one, so
+ * that a waiting one is read within the deadline; the rest are turned away at once.
+ */
+const HEAVY_QUEUE_SHARE = 1 / 16;
+/** What a 503 tells a client to wait before trying again. */
+export const RETRY_AFTER_S = 2;
 
 export interface ReadOptions {
   /** The number of cards the photo shows, when the player said: a hint. */
   expectedCount?: number;
-  /** The settings to read with (the model, the pixel cap, the turned views); the process's by default. */
+  /** The settings to read with (the model, the limits, the turned views); the process's by default. */
   settings?: Settings;
+  /** Drops the photo from the queue, or stops its reading at the next step, when it aborts; by default the request's (request-signal.ts). */
+  signal?: AbortSignal;
 }
 
-export function readPhoto(bytes: Uint8Array, { expectedCount, settings = processSettings() }: ReadOptions = {}): Promise<Reading> {
-  return photoGate.run(async () => {
-    const started = performance.now();
-    const image = await decodePhoto(bytes, settings.maxImagePixels);
-    const decoded = performance.now();
-    const detector = await loadDetector(settings.modelPath);
-    const { turnedViews, viewDegrees, viewScope } = settings;
-    const pixels = { data: image.rgb, width: image.width, height: image.height };
-    const reading = await readImage(detector.detect, pixels, { expectedCount, turnedViews, viewDegrees, viewScope });
-    const inferred = performance.now();
-    // Boxes leave in the original photo's pixels (the working copy may be smaller).
-    const sx = image.originalWidth / image.width;
-    const sy = image.originalHeight / image.height;
-    const toPhoto = (box: Box): Box => [box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy].map((v) => Math.round(v * 10) / 10) as Box;
-    return {
-      cards: reading.cards.map((c) => ({ ...c, box: toPhoto(c.box) })),
-      width: image.originalWidth,
-      height: image.originalHeight,
-      detections: reading.detections.map((d) => ({ ...d, box: toPhoto(d.box) })),
-      views: reading.views,
-      secondLook: reading.secondLook,
-      quarter: reading.quarter,
-      ...(reading.region ? { region: toPhoto(reading.region) } : {}),
-      count: reading.count,
-      timing: { decodeMs: decoded - started, inferenceMs: inferred - decoded },
-      image,
-    };
+/**
+ * Checks the photo's header (refused at once, before waiting, if it is no
+ * photo or too large), waits its turn in a bounded queue (503 past it), then
+ * decodes and reads it in the detector's thread within the settings' time
+ * limits. When the request's signal or the deadline ends it, the answer comes
+ * at once; the slot is held until the detector's thread has really stopped.
+ */
+export async function readPhoto(
+  bytes: Uint8Array,
+  { expectedCount, settings = processSettings(), signal = requestSignal() }: ReadOptions = {},
+): Promise<Reading> {
+  const header = await inspectPhoto(bytes, settings.maxImagePixels);
+  const detector = await loadDetector(settings.modelPath);
+  const deadline = AbortSignal.timeout(settings.readTimeoutMs);
+  const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const { maxImagePixels: maxPixels, decodeTimeoutS: timeoutSeconds, turnedViews, viewDegrees, viewScope } = settings;
+  const priority = header.heavy ? 1 : 0;
+  const job = { bytes, header, maxPixels, timeoutSeconds, priority, expectedCount, turnedViews, viewDegrees, viewScope };
+  const queue = { signal: stop, queueLimit: settings.readQueue };
+  const read = () => photoGate.run(() => detector.read(job, stop), { ...queue, priority });
+  const work = header.heavy ? heavyGate.run(read, { ...queue, queueLimit: Math.max(1, Math.floor(settings.readQueue * HEAVY_QUEUE_SHARE)) }) : read();
+  try {
+    return inPhotoPixels(await untilStopped(work, stop));
+  } catch (error) {
+    throw explain(error, settings);
+  }
+}
+
+/** The work's result, or the signal's reason as soon as it aborts (the work then settles on its own, unwatched). */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {});
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
+}
+
+/** Boxes leave in the original photo's pixels (the working copy may be smaller). */
+function inPhotoPixels({ image, decodeMs, inferenceMs, ...reading }: WorkerReading): Reading {
+  const sx = image.originalWidth / image.width;
+  const sy = image.originalHeight / image.height;
+  const toPhoto = (box: Box): Box => [box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy].map((v) => Math.round(v * 10) / 10) as Box;
+  return {
+    cards: reading.cards.map((c) => ({ ...c, box: toPhoto(c.box) })),
+    width: image.originalWidth,
+    height: image.originalHeight,
+    detections: reading.detections.map((d) => ({ ...d, box: toPhoto(d.box) })),
+    views: reading.views,
+    secondLook: reading.secondLook,
+    quarter: reading.quarter,
+    ...(reading.region ? { region: toPhoto(reading.region) } : {}),
+    count: reading.count,
+    timing: { decodeMs, inferenceMs },
+    image,
+  };
+}
+
+/** A full queue and a passed deadline become 503s a client can act on; anything else (a hang-up, a bad photo) goes on as it is. */
+function explain(error: unknown, settings: Settings): unknown {
+  const retry = { retry_after_s: RETRY_AFTER_S };
+  if (error instanceof QueueFullError) {
+    return new DomainError('busy', 'busy', `the photo reader is busy (${error.waiting} photos waiting); try again in ${RETRY_AFTER_S} s`, retry);
+  }
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return new DomainError('busy', 'read_timeout', `the photo could not be read within ${settings.readTimeoutMs / 1000} s; try again shortly`, retry);
+  }
+  return error;
 }

@@ -1,11 +1,37 @@
 /**
- * At most `size` tasks run at once; the rest wait in arrival order. Photos pass
- * through one so that a burst of requests holds a few decoded images at a time,
- * not one per queued request: memory stays flat however many clients pile up.
+ * At most `size` tasks run at once; the rest wait, by priority and then in
+ * arrival order. Photos pass through one so that a burst of requests holds a
+ * few decoded images at a time, not one per queued request: memory stays flat
+ * however many clients pile up. The queue is bounded by the caller
+ * (`queueLimit`: past it a task is refused at once, not made to wait longer
+ * and longer), and a waiting task whose signal aborts leaves the queue before
+ * it ever starts.
  */
+
+/** The queue is full: the task was refused without waiting. */
+export class QueueFullError extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} tasks are already waiting`);
+  }
+}
+
+export interface Entry {
+  /** When it aborts before the task's turn, the task leaves the queue and run() rejects with its reason. */
+  signal?: AbortSignal;
+  /** At most this many tasks may be waiting; past it run() rejects at once with QueueFullError. */
+  queueLimit?: number;
+  /** Lower goes first (equal priorities by arrival). */
+  priority?: number;
+}
+
+interface Waiter {
+  priority: number;
+  start: () => void;
+}
+
 export class Gate {
   #free: number;
-  readonly #waiting: Array<() => void> = [];
+  readonly #waiting: Waiter[] = [];
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a gate needs at least one slot, not ${size}`);
@@ -17,16 +43,39 @@ export class Gate {
     return this.#waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, { signal, queueLimit = Infinity, priority = 0 }: Entry = {}): Promise<T> {
+    signal?.throwIfAborted();
     if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else if (this.#waiting.length >= queueLimit) throw new QueueFullError(this.#waiting.length);
+    else await this.#wait(priority, signal);
     try {
       return await task();
     } finally {
       // Hand the slot straight to the next in line, or give it back.
       const next = this.#waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.#free++;
     }
+  }
+
+  #wait(priority: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const drop = () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        priority,
+        start: () => {
+          signal?.removeEventListener('abort', drop);
+          resolve();
+        },
+      };
+      // Behind every waiter of the same or a more urgent priority.
+      let at = this.#waiting.length;
+      while (at > 0 && this.#waiting[at - 1]!.priority > priority) at--;
+      this.#waiting.splice(at, 0, waiter);
+      signal?.addEventListener('abort', drop, { once: true });
+    });
   }
 }

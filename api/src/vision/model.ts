@@ -1,10 +1,15 @@
-/** The ONNX detector: one session per process, created and warmed once, shared by every caller. */
+/**
+ * The ONNX detector: one session per process, created and warmed once, shared
+ * by every caller. The session, and the photo readings that use it, live in a
+ * worker thread (model-worker.ts): inferences and pixel work leave the event
+ * loop free for other requests.
+ */
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
+import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../settings.js';
-import { Gate } from './gate.js';
+import { ImageDecodeError } from './image.js';
+import type { FromWorker, ReadJob, ToWorker, WorkerError, WorkerReading } from './model-worker.js';
 import type { Detection } from './postprocess.js';
 
 export interface Detector {
@@ -15,9 +20,17 @@ export interface Detector {
   /** Milliseconds to create the session and run the warm-up. */
   loadMs: number;
   detect(tensor: Float32Array, width: number, height: number): Promise<Detection[]>;
+  /**
+   * Decodes and reads a photo in the detector's thread. Settles when that
+   * thread is done with it: when `signal` aborts, the reading stops at its
+   * next step (a decode under way runs to its end or its time limit).
+   */
+  read(job: ReadJob, signal?: AbortSignal): Promise<WorkerReading>;
 }
 
 const sessions = new Map<string, Promise<Detector>>();
+/** Each detector thread, and when its work in hand is done. */
+const threads = new Set<{ worker: Worker; idle: () => Promise<void> }>();
 
 export function loadDetector(path: string): Promise<Detector> {
   let detector = sessions.get(path);
@@ -29,32 +42,107 @@ export function loadDetector(path: string): Promise<Detector> {
   return detector;
 }
 
-async function createDetector(path: string): Promise<Detector> {
-  const started = performance.now();
-  const [session, classes] = await Promise.all([
-    ort.InferenceSession.create(path, {
-      intraOpNumThreads: availableParallelism(),
-      graphOptimizationLevel: 'all',
-    }),
-    readFile(join(PROJECT_ROOT, 'model', 'classes.json'), 'utf8').then((text) => JSON.parse(text) as { labels: string[] }),
-  ]);
-  const inputName = session.inputNames[0]!;
-  // Serialize runs: one session, one inference at a time, so concurrent requests queue instead of oversubscribing the cores.
-  const oneAtATime = new Gate(1);
-  const run = (tensor: Float32Array, width: number, height: number): Promise<Detection[]> =>
-    oneAtATime.run(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })));
-  // Warm-up: the first run allocates and plans; pay that now, not on a user's request.
-  await run(new Float32Array(3 * 480 * 640).fill(0.5), 640, 480);
-  return { path, labels: classes.labels, inputName, loadMs: performance.now() - started, detect: run };
+/** The worker beside this file: built, model-worker.js; run from source (tsx), model-worker.ts. */
+function startWorker(path: string): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./model-worker.js', import.meta.url), { workerData: { path } });
+  // Node 20 does not apply tsx's hooks to a worker's entry file: the worker registers them, then imports the .ts.
+  const [tsx, worker] = [import.meta.resolve('tsx/esm/api'), new URL('./model-worker.ts', import.meta.url).href].map((url) => JSON.stringify(url));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); })`, { eval: true, workerData: { path } });
 }
 
-function toDetections(output: ort.InferenceSession.OnnxValueMapType): Detection[] {
-  const boxes = output.boxes!.data as Float32Array;
-  const labels = output.labels!.data as BigInt64Array | Int32Array;
-  const scores = output.scores!.data as Float32Array;
-  return Array.from(scores, (score, i) => ({
-    box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
-    label: Number(labels[i]),
-    score,
-  }));
+async function createDetector(path: string): Promise<Detector> {
+  const started = performance.now();
+  const classes = readFile(join(PROJECT_ROOT, 'model', 'classes.json'), 'utf8').then((text) => JSON.parse(text) as { labels: string[] });
+  const worker = startWorker(path);
+  // A worker that dies takes its session along: the next caller starts another.
+  worker.once('exit', () => sessions.delete(path));
+  const { inputName, call, idle } = await connect(worker);
+  const thread = { worker, idle };
+  threads.add(thread);
+  worker.once('exit', () => threads.delete(thread));
+  const detect = async (tensor: Float32Array, width: number, height: number) => {
+    // The caller may keep its tensor (the reader does, for a second look): the worker gets a copy, moved rather than cloned.
+    const copy = tensor.slice();
+    return (await call({ kind: 'detect', tensor: copy, width, height }, [copy.buffer])) as Detection[];
+  };
+  const read = async (job: ReadJob, signal?: AbortSignal) => {
+    const bytes = new Uint8Array(job.bytes);
+    const reading = (await call({ kind: 'read', ...job, bytes }, [bytes.buffer], signal)) as WorkerReading;
+    const { rgb } = reading.image;
+    return { ...reading, image: { ...reading.image, rgb: Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength) } };
+  };
+  // Warm-up: the first run allocates and plans; pay that now, not on a user's request.
+  await detect(new Float32Array(3 * 480 * 640).fill(0.5), 640, 480);
+  return { path, labels: (await classes).labels, inputName, loadMs: performance.now() - started, detect, read };
+}
+
+type Request = DistributiveOmit<ToWorker, 'id'>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Waits for the worker's session, then calls it by message. The worker holds
+ * the process open only while a call is pending: a CLI run still exits when
+ * its work is done.
+ */
+async function connect(worker: Worker) {
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | undefined;
+  const ready = new Promise<string>((resolve, reject) => {
+    worker.on('message', (message: FromWorker) => {
+      if ('ready' in message) return message.ready ? resolve(message.inputName) : reject(new Error(message.error));
+      const call = pending.get(message.id);
+      pending.delete(message.id);
+      if (pending.size === 0) worker.unref();
+      if ('error' in message) call?.reject(rebuilt(message.error));
+      else call?.resolve('reading' in message ? message.reading : message.detections);
+    });
+    const fail = (error: Error) => {
+      failure ??= error;
+      reject(error);
+      for (const call of pending.values()) call.reject(error);
+      pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the detector's worker stopped (exit ${code})`)));
+  });
+  const inputName = await ready;
+  worker.unref();
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const check = () => (pending.size === 0 || failure ? resolve() : setTimeout(check, 20));
+      check();
+    });
+  const call = (request: Request, transfer: ArrayBuffer[], signal?: AbortSignal) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...request, id } as ToWorker, transfer);
+      const cancel = () => worker.postMessage({ kind: 'cancel', id } satisfies ToWorker);
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
+    });
+  return { inputName, call, idle };
+}
+
+/**
+ * Stops every detector thread once its work in hand is done (a cancelled
+ * reading may still be decoding), waiting at most `ms`: a thread stopped in
+ * the middle of a native call can abort the whole process on its way out.
+ */
+export async function closeDetectors(ms = 2000): Promise<void> {
+  const limit = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  await Promise.all(
+    [...threads].map(async ({ worker, idle }) => {
+      await Promise.race([idle(), limit]);
+      await worker.terminate();
+    }),
+  );
+}
+
+/** An error from the worker as the main thread's callers expect it: an ImageDecodeError stays one. */
+function rebuilt({ message, decode }: WorkerError): Error {
+  return decode ? new ImageDecodeError(decode, message) : new Error(message);
 }

@@ -1,0 +1,125 @@
+/**
+ * The detector's thread: the ONNX session, and the photo readings that use it
+ * (decode, then the pure reader over the session). onnxruntime-node runs an
+ * inference synchronously on the thread that calls it, and the reader's pixel
+ * work is plain JavaScript: on the main thread both would stall the event loop
+ * for 50–150 ms at a time, and every other request (/api/game among them) with
+ * it. Here they stall only this thread. Requests and answers go by message
+ * (model.ts is the other end).
+ */
+import { availableParallelism } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import { Gate } from './gate.js';
+import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
+import type { Detection } from './postprocess.js';
+import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
+
+/** A photo to decode and read, with the limits to decode it within. */
+export interface ReadJob extends ReaderOptions {
+  bytes: Uint8Array;
+  header: PhotoHeader;
+  maxPixels: number;
+  timeoutSeconds: number;
+  /** Lower first: a light photo's inferences go before a heavy one's. */
+  priority: number;
+}
+
+/** A reading as the worker sends it back (boxes in the working copy's pixels). */
+export interface WorkerReading extends ImageReading {
+  image: DecodedPhoto;
+  decodeMs: number;
+  inferenceMs: number;
+}
+
+/** What failed, in a form that crosses threads (an ImageDecodeError is rebuilt on the other side). */
+export type WorkerError = { message: string; decode?: ImageDecodeError['reason']; aborted?: boolean };
+
+export type ToWorker =
+  | { kind: 'detect'; id: number; tensor: Float32Array; width: number; height: number }
+  | ({ kind: 'read'; id: number } & ReadJob)
+  | { kind: 'cancel'; id: number };
+
+export type FromWorker =
+  | { ready: true; inputName: string }
+  | { ready: false; error: string }
+  | { id: number; detections: Detection[] }
+  | { id: number; reading: WorkerReading }
+  | { id: number; error: WorkerError };
+
+const port = parentPort!;
+const { path } = workerData as { path: string };
+
+try {
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
+  const inputName = session.inputNames[0]!;
+  // One inference at a time: concurrent readings queue instead of oversubscribing the cores.
+  const oneAtATime = new Gate(1);
+  const infer = (tensor: Float32Array, width: number, height: number, priority = 0) =>
+    oneAtATime.run(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })), { priority });
+  const cancels = new Map<number, AbortController>();
+
+  port.on('message', (message: ToWorker) => {
+    if (message.kind === 'cancel') return cancels.get(message.id)?.abort();
+    const { id } = message;
+    const answer =
+      message.kind === 'detect'
+        ? infer(message.tensor, message.width, message.height).then((detections) => port.postMessage({ id, detections } satisfies FromWorker))
+        : read(message, infer, cancels).then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer));
+    answer.catch((error: unknown) => port.postMessage({ id, error: crossing(error) } satisfies FromWorker));
+  });
+  port.postMessage({ ready: true, inputName } satisfies FromWorker);
+} catch (error) {
+  port.postMessage({ ready: false, error: (error as Error).message } satisfies FromWorker);
+}
+
+type Infer = (tensor: Float32Array, width: number, height: number, priority?: number) => Promise<Detection[]>;
+
+async function read(
+  { id, bytes, header, maxPixels, timeoutSeconds, priority, ...options }: ReadJob & { id: number },
+  infer: Infer,
+  cancels: Map<number, AbortController>,
+) {
+  const cancel = new AbortController();
+  cancels.set(id, cancel);
+  try {
+    const started = performance.now();
+    const image = await decodePhoto(bytes, maxPixels, { header, timeoutSeconds });
+    cancel.signal.throwIfAborted();
+    const decoded = performance.now();
+    // Checked before every inference: a reading nobody waits for any more stops at its next step.
+    const detect: Detect = async (tensor, width, height) => {
+      cancel.signal.throwIfAborted();
+      return infer(tensor, width, height, priority);
+    };
+    const reading = await readImage(detect, { data: image.rgb, width: image.width, height: image.height }, options);
+    // The pixels go back moved, not cloned: a copy of our own (sharp's buffer may not be movable), handed over.
+    const rgb = new Uint8Array(image.rgb);
+    const result: WorkerReading = {
+      ...reading,
+      image: { ...image, rgb: Buffer.from(rgb.buffer) },
+      decodeMs: decoded - started,
+      inferenceMs: performance.now() - decoded,
+    };
+    return { reading: result, transfer: [rgb.buffer] };
+  } finally {
+    cancels.delete(id);
+  }
+}
+
+function crossing(error: unknown): WorkerError {
+  if (error instanceof ImageDecodeError) return { message: error.message, decode: error.reason };
+  if (error instanceof DOMException && error.name === 'AbortError') return { message: 'cancelled', aborted: true };
+  return { message: (error as Error).message ?? String(error) };
+}
+
+function toDetections(output: ort.InferenceSession.OnnxValueMapType): Detection[] {
+  const boxes = output.boxes!.data as Float32Array;
+  const labels = output.labels!.data as BigInt64Array | Int32Array;
+  const scores = output.scores!.data as Float32Array;
+  return Array.from(scores, (score, i) => ({
+    box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
+    label: Number(labels[i]),
+    score,
+  }));
+}

@@ -1,0 +1,41 @@
+/**
+ * The short form of `npm run attack` (issue 17): every class of costly or
+ * malformed input answered with its 4xx at once, worst-case photos at once
+ * with memory bounded and the other endpoints still quick, hang-ups dropped,
+ * a SIGTERM during the worst decodes. Its inputs are made in code: it needs
+ * nothing from ../shared.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { attack, percentile } from '../support/attack.js';
+
+test('costly and malformed inputs: their 4xx at once, bounded memory, no 5xx, a prompt clean exit', { timeout: 120_000 }, async () => {
+  const run = await attack({ short: true });
+
+  for (const c of run.classes) {
+    assert.equal(c.status, c.expected, `${c.name}: ${c.status} ${c.code}`);
+    assert.ok(c.ms < 1500, `${c.name}: ${c.ms.toFixed(0)} ms`);
+    assert.ok(c.nosniff, `${c.name}: X-Content-Type-Options: nosniff`);
+    assert.ok(c.bytes < 2048, `${c.name}: a ${c.bytes} B answer echoes the input`);
+  }
+
+  const [flood] = run.floods;
+  for (const answer of flood!.answers) assert.ok([200, 503].includes(answer.status), `a worst-case photo got ${answer.status}`);
+  for (const answer of flood!.answers.filter((a) => a.status === 503)) assert.ok(Number(answer.retryAfter) > 0, 'a 503 says when to retry');
+  assert.deepEqual(
+    flood!.probeStatuses.filter((s) => s !== 200),
+    [],
+    'the game and a normal photo are answered while the worst decodes run',
+  );
+  assert.ok(flood!.peakMb <= 600, `peak RSS ${flood!.peakMb.toFixed(0)} MB`);
+  assert.ok(percentile(flood!.gameMs, 99) <= 250, `/api/game p99 ${percentile(flood!.gameMs, 99).toFixed(0)} ms`);
+  assert.ok(Math.max(...flood!.cardsMs) <= 2000, `a normal /api/cards took ${Math.max(...flood!.cardsMs).toFixed(0)} ms`);
+
+  assert.equal(run.hangs.stackLines, 0, 'a hang-up is one log line, not a stack trace');
+  assert.ok(run.hangs.goneLines >= 1);
+  assert.ok(run.alive);
+
+  assert.equal(run.sigterm.exitCode, 0);
+  assert.ok(run.sigterm.exitMs < 5000, `exit after ${run.sigterm.exitMs.toFixed(0)} ms`);
+  for (const status of run.sigterm.statuses) assert.ok(status === 200 || status === 503, `a client during SIGTERM got ${status}`);
+});
