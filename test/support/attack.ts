@@ -12,7 +12,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { cardArtPhoto } from './fixtures.js';
 import { realPhotos } from './photos.js';
-import { spawnServer, type ServerProcess } from './server.js';
+import { ALLOCATOR_ENV, spawnServer, type ServerProcess } from './server.js';
 import { memoryMb } from './soak.js';
 
 export interface AttackOptions {
@@ -345,14 +345,6 @@ export async function sigtermDuringDecode(env: Record<string, string>, heavy: nu
 }
 
 // ---- the whole run ---------------------------------------------------------------------------
-
-/**
- * glibc's allocator tuning the README recommends for the server process (read
- * at exec, so it is set where the process starts): two arenas, and every
- * allocation of 128 KB or more its own mapping, returned when freed. Without
- * it the heap keeps the high-water mark of past decodes.
- */
-export const ALLOCATOR_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 export async function attack({ short, allocator = ALLOCATOR_ENV }: AttackOptions) {
   const server = await spawnServer(allocator);

@@ -7,7 +7,8 @@
  * it. Here they stall only this thread. Requests and answers go by message
  * (model.ts is the other end).
  */
-import { availableParallelism } from 'node:os';
+import { readlinkSync } from 'node:fs';
+import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { Gate } from './gate.js';
@@ -50,6 +51,25 @@ export type FromWorker =
 const port = parentPort!;
 const { path } = workerData as { path: string };
 
+/** How much less CPU priority (nice) the reading thread takes than the request thread. */
+const READING_NICENESS = 10;
+
+/**
+ * On Linux each thread has its own nice value, and the threads a thread starts
+ * (onnxruntime's and libvips' pools) inherit it: lowering this thread's before
+ * they start keeps the event loop, and so /api/game and every other request,
+ * quick while photos are read on every core. Elsewhere this does nothing.
+ */
+function yieldToRequests(): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread)) setPriority(thread, Math.min(19, getPriority(thread) + READING_NICENESS));
+  } catch {
+    // no per-thread priorities here: the reading runs at the process's
+  }
+}
+
+yieldToRequests();
 try {
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
   const inputName = session.inputNames[0]!;
