@@ -86,6 +86,24 @@ test('a card read from its bottom-right corner alone is the front card: last alo
   assert.equal(tokens(readCards(detections, { expectedCount: 4 })), 'k/i/s/u');
 });
 
+test('without a count, a sure lone corner of the other orientation that a weak top corner agrees with is the front card; one at most', () => {
+  const fan = [det(upright('k'), 0.9, [10, 100, 40, 150]), det(upright('i'), 0.9, [60, 80, 90, 130]), det(upright('s'), 0.9, [110, 70, 140, 120])];
+  // The front card's top corner was read too weakly to count; its bottom corner is sure.
+  const weakTop = det(upright('a'), 0.45, [160, 60, 190, 110]);
+  assert.equal(tokens(readCards([...fan, weakTop, det(rotated('a'), 0.97, [150, 400, 180, 450])])), 'k/i/s/a');
+  assert.equal(tokens(readCards([...fan, weakTop, det(rotated('a'), 0.8, [150, 400, 180, 450])])), 'k/i/s', 'an unsure lone corner is not a card');
+  assert.equal(tokens(readCards([...fan, det(rotated('a'), 0.97, [150, 400, 180, 450])])), 'k/i/s', 'a lone corner no weak top corner agrees with');
+  const weakE = det(upright('e'), 0.3, [20, 60, 50, 110]);
+  assert.equal(
+    tokens(readCards([...fan, weakTop, weakE, det(rotated('a'), 0.97, [150, 400, 180, 450]), det(rotated('e'), 0.95, [20, 400, 50, 450])])),
+    'k/i/s/a',
+    'only the front card shows its other corner',
+  );
+  assert.equal(tokens(readCards([...fan, det(rotated('s'), 0.97, [150, 400, 180, 450])])), 'k/i/s', 'a card already read is not read twice');
+  const deck = [det(upright('a'), 0.95, [10, 10, 40, 60]), det(rotated('j'), 0.93, [300, 400, 330, 450])];
+  assert.equal(tokens(readCards(deck)), 'a', "a deck card's other corner misread is not a second card");
+});
+
 test('a fan running down the photo orders along its axis', () => {
   const boxes: Box[] = [
     [100, 100, 120, 130],

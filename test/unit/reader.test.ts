@@ -176,6 +176,23 @@ test('far cards: found in finer tiles of a large photo, then read from their reg
   assert.ok(reading.inferences <= 12, `a bounded search (${reading.inferences} inferences)`);
 });
 
+test('every card sure but a weak find apart from them: the count is in doubt, so that find gets a second look', async () => {
+  const image = gradient(640, 480);
+  const sure = [0, 1, 2].map((i) => ({ box: [100 + 60 * i, 100, 130 + 60 * i, 150] as Box, label: 1 + i, score: 0.97 }));
+  const weak = { box: [300, 100, 330, 150] as Box, label: 4, score: 0.4 };
+  const looks: number[] = [];
+  const detect: Detect = async (_tensor, width) => {
+    looks.push(width);
+    // The first look finds the weak corner; the second look (a mosaic of turned tiles) reads it surely.
+    return looks.length === 1 ? [...sure, weak] : [];
+  };
+  const reading = await readImage(detect, image, { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' });
+  assert.equal(looks.length, 2, 'one second look, at the weak find');
+  assert.equal(reading.secondLook, 'corners');
+  const without = await readImage(async () => sure, image, { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' });
+  assert.equal(without.secondLook, 'none', 'no doubt, no second look');
+});
+
 test('a small photo with nothing in it is not searched in tiles', async () => {
   const image = gradient(640, 480);
   let calls = 0;

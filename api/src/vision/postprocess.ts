@@ -47,6 +47,16 @@ export interface PostprocessOptions {
 
 export const DEFAULTS = { minScore: 0.5, floorScore: 0.05, iouThreshold: 0.4 } as const;
 
+/**
+ * Without a count, a card seen surely only by its other corner (the front card
+ * of a fan, whose top corner was read too weakly to count) is read when that
+ * corner scores at least this and the weak top corner, at least
+ * LONE_CORNER_SUPPORT, reads the same card: two findings agree. A lone sure
+ * corner alone is more often a deck card's other corner misread.
+ */
+export const LONE_CORNER_SCORE = 0.9;
+export const LONE_CORNER_SUPPORT = 0.2;
+
 /** A box's longer side: how big a corner looks, whichever way it is turned. */
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
@@ -95,7 +105,13 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   if (expectedCount) {
     chosen = [...primary, ...extra].sort((a, b) => b.score - a.score).slice(0, expectedCount);
   } else {
-    chosen = primary.filter((c) => c.score >= minScore);
+    // Only the front card shows its other corner: at most one card is read from one.
+    const weakTops = detections.flatMap((d) => {
+      const decoded = d.score >= LONE_CORNER_SUPPORT ? decodeLabel(d.label) : undefined;
+      return decoded?.orientation === main ? [decoded.card] : [];
+    });
+    const front = extra.filter((c) => c.score >= LONE_CORNER_SCORE && weakTops.includes(c.card)).sort((a, b) => b.score - a.score)[0];
+    chosen = [...primary.filter((c) => c.score >= minScore), ...(front ? [front] : [])];
   }
   // Only the front card of a fan shows its other corner (the rest lie under
   // the card after them), and the front card is the last one along the fan:

@@ -295,10 +295,18 @@ async function settle(detect: Detect, current: Look, options: ReaderOptions): Pr
   const zoom = modelScale(width, height);
   const smallSide = SMALL_CORNER / zoom;
   const doubt = turnedViews === 'always' ? 'photo' : turnedViews === 'doubt' ? whatIsInDoubt(current.cards, expectedCount, smallSide) : [];
-  if (doubt !== 'photo' && doubt.length === 0) return { detections: first, cards: current.cards, views: [0], secondLook: 'none' };
+  // Every card sure, but a weak find apart from them could be one more card: the count is in doubt, so that find gets its look.
+  const extras = turnedViews === 'doubt' && doubt !== 'photo' && doubt.length === 0 ? extraFinds(current.cards, first) : [];
+  if (doubt !== 'photo' && doubt.length === 0 && extras.length === 0)
+    return { detections: first, cards: current.cards, views: [0], secondLook: 'none' };
   const turns = [viewDegrees, -viewDegrees];
   const views: View[] = [{ degrees: 0, detections: first }];
-  const unsure = doubt === 'photo' ? [] : unsureCorners(first, current.cards, doubt);
+  const unsure =
+    doubt === 'photo'
+      ? []
+      : doubt.length > 0
+        ? unsureCorners(first, current.cards, doubt)
+        : suppress(extras, DEFAULTS.iouThreshold).map((d) => d.box);
   const closer = closeUp(unsure, zoom);
   const spots = unsure.map((box) => spotAround(box, closer));
   const mosaic = viewScope === 'corners' ? planMosaic(spots, turns, zoom * closer) : undefined;
@@ -374,8 +382,7 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
   const n = cards.length;
   // What the photo shows without the hint: a deck photo read as one card may show several, a hint may ask for more than there are.
   const seen = expectedCount === undefined ? cards.filter((c) => c.score >= DEFAULTS.minScore).length : readCards(detections).length;
-  const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
-  const extra = detections.some((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
+  const extra = extraFinds(cards, detections).length > 0;
   const weak = cards.some((c) => c.score < WEAK_CARD);
   const maybe = new Set([n]);
   if (extra && (expectedCount === undefined || n < expectedCount)) maybe.add(n + 1);
@@ -383,6 +390,12 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
   if (expectedCount !== undefined && seen < expectedCount) maybe.add(seen);
   const sorted = [...maybe].sort((a, b) => a - b);
   return { cards: n, sure: sorted.length === 1, maybe: sorted, seen };
+}
+
+/** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
+function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[]): Detection[] {
+  const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
+  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
 }
 
 /** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */
