@@ -8,9 +8,10 @@
  *    table) or nothing was found in a large photo, find where they are (from
  *    the first look, or from tiles of the photo read at a finer scale) and
  *    read that region enlarged so the corners are at a size the model reads well.
- * 3. Sideways photos: when the fan runs up and down (a portrait photo with no
- *    EXIF turn), also read the view turned a quarter each way, and keep the
- *    way up the cards read best in.
+ * 3. Sideways photos: when the fan runs up and down, or a portrait frame
+ *    leaves the reading in doubt (a photo stored without its EXIF turn), also
+ *    read the view turned a quarter each way, and keep the way up the cards
+ *    read best in.
  * 4. Second look at whatever is still in doubt (views.ts): the doubtful
  *    corners turned ±28° as tiles of one mosaic, or the whole view turned.
  */
@@ -123,7 +124,7 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     if (!closer || quality(closer.cards) <= quality(best.cards)) break;
     best = closer;
   }
-  if (isSideways(best.cards, best.detections)) best = await bestQuarter(counted, image, best, expectedCount);
+  if (isSideways(best.cards, best.detections) || (isPortrait(best.view) && inDoubt(best))) best = await bestQuarter(counted, image, best, expectedCount);
   const settled = await settle(counted, best, options);
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
   const detections = settled.detections.map(toImage);
@@ -268,6 +269,17 @@ export function isSideways(cards: readonly ReadCard[], detections: readonly Dete
   const ys = sure.map((c) => (c.box[1] + c.box[3]) / 2);
   const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
   return spread(ys) > spread(xs);
+}
+
+/** A view taller than wide: the frame of a portrait photo, which a photo stored without its EXIF turn also has. */
+function isPortrait(view: ViewSpec): boolean {
+  const upright = view.quarter % 2 === 0;
+  return (upright ? view.height : view.width) > (upright ? view.width : view.height);
+}
+
+/** Whether a look leaves anything in doubt: no card, a card read unsurely, or a weak find that could be one more. */
+function inDoubt(current: Look): boolean {
+  return current.cards.length === 0 || current.cards.some((c) => c.score < SURE_SCORE) || extraFinds(current.cards, current.detections).length > 0;
 }
 
 /** The same view turned a quarter each way: the one whose cards read best, a sideways fan counting for less. */
