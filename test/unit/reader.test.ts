@@ -193,6 +193,24 @@ test('every card sure but a weak find apart from them: the count is in doubt, so
   assert.equal(without.secondLook, 'none', 'no doubt, no second look');
 });
 
+test('a portrait frame read in doubt is also read a quarter turned, and kept turned when the cards read better so', async () => {
+  const image = gradient(480, 640);
+  const row = (n: number, score: number) =>
+    Array.from({ length: n }, (_, i) => ({ box: [100 + 70 * i, 100, 140 + 70 * i, 160] as Box, label: 1 + i, score }));
+  // Upright, the sideways fan reads as one doubtful card; turned a quarter, as three sure ones.
+  const detect: Detect = async (_tensor, width, height) => (width > height ? row(3, 0.98) : row(1, 0.7));
+  const reading = await readImage(detect, image, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  assert.notEqual(reading.quarter, 0);
+  assert.equal(reading.cards.length, 3);
+  const sure = await readImage(async (_t, width, height) => (width > height ? row(3, 0.98) : row(2, 0.97)), image, {
+    turnedViews: 'never',
+    viewDegrees: 28,
+    viewScope: 'corners',
+  });
+  assert.equal(sure.quarter, 0, 'a sure reading of a portrait photo is not turned');
+  assert.equal(sure.inferences, 1);
+});
+
 test('a small photo with nothing in it is not searched in tiles', async () => {
   const image = gradient(640, 480);
   let calls = 0;

@@ -124,7 +124,8 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     if (!closer || quality(closer.cards) <= quality(best.cards)) break;
     best = closer;
   }
-  if (isSideways(best.cards, best.detections) || (isPortrait(best.view) && inDoubt(best))) best = await bestQuarter(counted, image, best, expectedCount);
+  if (isSideways(best.cards, best.detections) || (isPortrait(best.view) && inDoubt(best)))
+    best = await bestQuarter(counted, image, best, expectedCount);
   const settled = await settle(counted, best, options);
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
   const detections = settled.detections.map(toImage);
