@@ -12,6 +12,7 @@ import { CARDS } from '../../api/src/cards.js';
 import { createServices } from '../../api/src/app/services.js';
 import { apiFunctions } from '../../api/src/functions/index.js';
 import { settings } from '../../api/src/settings.js';
+import { readPhoto } from '../../api/src/vision/detect.js';
 import { seededRandom } from '../support/fixtures.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
@@ -226,4 +227,17 @@ test('JSON endpoints take only application/json bodies, and every answer says no
   const ok = await game(request('/api/game', 'POST', '{"hand":"a/b","deck":"n"}', 'application/json; charset=utf-8'), context());
   assert.equal(ok.status, 200);
   assert.equal(new Headers(ok.headers).get('x-content-type-options'), 'nosniff');
+});
+
+test('a photo not read by the deadline is a 503 with Retry-After; a read without a deadline (CLI, benchmarks) takes as long as it needs', async () => {
+  const hurried = apiFunctions(createServices({ ...settings(), readTimeoutMs: 1 })).cards!.handler as typeof cards;
+  const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6a8f5a' } })
+    .jpeg()
+    .toBuffer();
+  const response = await hurried(request('/api/cards', 'POST', new Uint8Array(photo), 'image/jpeg'), context());
+  assert.equal(response.status, 503, JSON.stringify(response.jsonBody));
+  assert.equal((response.jsonBody as { error: { code: string } }).error.code, 'read_timeout');
+  assert.ok(Number(new Headers(response.headers).get('retry-after')) > 0);
+  const reading = await readPhoto(photo, { settings: { ...settings(), readTimeoutMs: 1 } });
+  assert.deepEqual(reading.cards, [], 'read to the end: a plain green photo shows no cards');
 });

@@ -46,7 +46,7 @@ export async function readPhotos(request: ReadRequest, settings: Settings): Prom
     const bytes = request.photos[kind];
     if (!bytes) continue;
     const hint = kind === 'deck' ? 1 : request.nCards;
-    const reading = await readPhoto(bytes, { expectedCount: hint, settings });
+    const reading = await readPhoto(bytes, { expectedCount: hint, settings, deadlineMs: settings.readTimeoutMs });
     const result: PhotoResult = { reading, ...(hint !== undefined ? { hint } : {}) };
     if (request.images) {
       const jpeg = await markUp(reading.image, reading.cards);

@@ -63,6 +63,12 @@ export interface ReadOptions {
   settings?: Settings;
   /** Drops the photo from the queue, or stops its reading at the next step, when it aborts; by default the request's (request-signal.ts). */
   signal?: AbortSignal;
+  /**
+   * A service answering requests sheds a photo not read this long after it
+   * arrived (settings.readTimeoutMs); a command-line read or a benchmark waits
+   * as long as the reading takes (the default).
+   */
+  deadlineMs?: number;
 }
 
 /**
@@ -74,12 +80,12 @@ export interface ReadOptions {
  */
 export async function readPhoto(
   bytes: Uint8Array,
-  { expectedCount, settings = processSettings(), signal = requestSignal() }: ReadOptions = {},
+  { expectedCount, settings = processSettings(), signal = requestSignal(), deadlineMs }: ReadOptions = {},
 ): Promise<Reading> {
   const header = await inspectPhoto(bytes, settings.maxImagePixels);
   const detector = await loadDetector(settings.modelPath);
-  const deadline = AbortSignal.timeout(settings.readTimeoutMs);
-  const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const limits = [signal, deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs)].filter((s) => s !== undefined);
+  const stop = AbortSignal.any(limits);
   const { maxImagePixels: maxPixels, decodeTimeoutS: timeoutSeconds, turnedViews, viewDegrees, viewScope } = settings;
   const priority = header.heavy ? 1 : 0;
   const job = { bytes, header, maxPixels, timeoutSeconds, priority, expectedCount, turnedViews, viewDegrees, viewScope };
@@ -89,7 +95,7 @@ export async function readPhoto(
   try {
     return inPhotoPixels(await untilStopped(work, stop));
   } catch (error) {
-    throw explain(error, settings);
+    throw explain(error, deadlineMs);
   }
 }
 
@@ -125,13 +131,13 @@ function inPhotoPixels({ image, decodeMs, inferenceMs, ...reading }: WorkerReadi
 }
 
 /** A full queue and a passed deadline become 503s a client can act on; anything else (a hang-up, a bad photo) goes on as it is. */
-function explain(error: unknown, settings: Settings): unknown {
+function explain(error: unknown, deadlineMs: number | undefined): unknown {
   const retry = { retry_after_s: RETRY_AFTER_S };
   if (error instanceof QueueFullError) {
     return new DomainError('busy', 'busy', `the photo reader is busy (${error.waiting} photos waiting); try again in ${RETRY_AFTER_S} s`, retry);
   }
   if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return new DomainError('busy', 'read_timeout', `the photo could not be read within ${settings.readTimeoutMs / 1000} s; try again shortly`, retry);
+    return new DomainError('busy', 'read_timeout', `the photo could not be read within ${(deadlineMs ?? 0) / 1000} s; try again shortly`, retry);
   }
   return error;
 }
