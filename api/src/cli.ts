@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { adviseTurn, answerText, parseGameInput } from './app/game-service.js';
+import { adviseTurn } from './app/advise.js';
+import { answerText, parseGameInput } from './app/game-service.js';
 import { DomainError } from './errors.js';
 import { PROJECT_ROOT, settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';

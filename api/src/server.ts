@@ -34,9 +34,11 @@ const MAX_REQUEST_BYTES = 30 * 1024 * 1024;
  */
 const SHUTDOWN_GRACE_MS = 2_000;
 
+/** By extension, as staticwebapp.config.json's mimeTypes give them on Azure; anything else is application/octet-stream. */
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
@@ -45,6 +47,11 @@ const MIME: Record<string, string> = {
   '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  // The device path: WebAssembly.instantiateStreaming takes only application/wasm.
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.dawg': 'application/octet-stream',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /**
@@ -239,10 +246,20 @@ async function serveStatic(pathname: string, req: IncomingMessage, res: ServerRe
   res.writeHead(200, {
     ...PAGE_HEADERS,
     'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
-    'Cache-Control': target.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'Cache-Control': cacheControl(target, webRoot),
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(target).pipe(res);
+}
+
+/**
+ * Hashed build output (web/dist/assets/) never changes under its name. Every
+ * other file is checked on each use: index.html, and sw.js above all, since a
+ * new sw.js is how browsers learn of a new deploy (as the /sw.js route in
+ * staticwebapp.config.json says on Azure).
+ */
+function cacheControl(file: string, webRoot: string): string {
+  return file.startsWith(join(webRoot, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { READER_DEFAULTS } from './vision/reader.js';
 
 /** The project root: the nearest folder above this file holding package.json (works from src and dist). */
 export const PROJECT_ROOT = (() => {
@@ -81,9 +82,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
-    turnedViews: oneOf(env.QUIDDLER_TURNED_VIEWS, TURNED_VIEWS, 'doubt', 'QUIDDLER_TURNED_VIEWS'),
-    viewDegrees: positive(env.QUIDDLER_VIEW_DEGREES, 28, 'QUIDDLER_VIEW_DEGREES'),
-    viewScope: oneOf(env.QUIDDLER_VIEW_SCOPE, VIEW_SCOPES, 'corners', 'QUIDDLER_VIEW_SCOPE'),
+    turnedViews: oneOf(env.QUIDDLER_TURNED_VIEWS, TURNED_VIEWS, READER_DEFAULTS.turnedViews, 'QUIDDLER_TURNED_VIEWS'),
+    viewDegrees: positive(env.QUIDDLER_VIEW_DEGREES, READER_DEFAULTS.viewDegrees, 'QUIDDLER_VIEW_DEGREES'),
+    viewScope: oneOf(env.QUIDDLER_VIEW_SCOPE, VIEW_SCOPES, READER_DEFAULTS.viewScope, 'QUIDDLER_VIEW_SCOPE'),
   };
 }
 

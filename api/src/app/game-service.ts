@@ -2,12 +2,12 @@
  * The game service: a turn's fields in (from JSON, a query string or the
  * command line, all as one plain record), validated; the decision out, as the
  * wire contract's GameResponse or as text for a terminal. Transport-neutral:
- * every problem is a DomainError.
+ * every problem is a DomainError. Pure (no I/O): the page's on-device
+ * solver runs it too, over the same word graph.
  */
 import { CARD_COPIES, CardParseError, CARDS, formatCards, parseCards, points, type Card } from '../cards.js';
 import { invalid } from '../errors.js';
 import { decideTurn, unseenCounts, validateTurn, type Decision } from '../game/decide.js';
-import { loadDictionary } from '../game/dictionary.js';
 import type { Play, Word } from '../game/solver.js';
 import { adviseAfterDraw, turnAdvice, type KeepOdds, type TurnOptions } from '../game/turn.js';
 import type { WordGraph } from '../game/word-graph.js';
@@ -73,11 +73,6 @@ export function parseGameOptions(input: Record<string, unknown>): GameOptions {
     clampAtZero: readBoolean(input.clamp_at_zero, 'clamp_at_zero'),
     alternatives: readInteger(input.alternatives, 'alternatives', 0, 10, 4),
   };
-}
-
-/** Answers a validated turn with the word list at `dictionaryPath` (loaded once per process). */
-export async function adviseTurn(input: GameInput, dictionaryPath: string): Promise<GameResponse> {
-  return answerTurn(await loadDictionary(dictionaryPath), input);
 }
 
 /** The answer for the turn's phase: the last turn's best words, or a normal turn's advice. */

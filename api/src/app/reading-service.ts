@@ -8,10 +8,9 @@ import { invalid } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { readPhoto, type Reading } from '../vision/detect.js';
 import { markUp } from '../vision/markup.js';
-import type { PhotoReadingJson } from './contract.js';
+import { PHOTO_KINDS, photoHint, type PhotoKind } from './photo-json.js';
 
-export type PhotoKind = 'hand' | 'deck';
-export const PHOTO_KINDS: readonly PhotoKind[] = ['hand', 'deck'];
+export { photoJson, PHOTO_KINDS, type PhotoKind } from './photo-json.js';
 
 export interface ReadRequest {
   photos: Partial<Record<PhotoKind, Uint8Array>>;
@@ -45,7 +44,7 @@ export async function readPhotos(request: ReadRequest, settings: Settings): Prom
   for (const kind of PHOTO_KINDS) {
     const bytes = request.photos[kind];
     if (!bytes) continue;
-    const hint = kind === 'deck' ? 1 : request.nCards;
+    const hint = photoHint(kind, request.nCards);
     const reading = await readPhoto(bytes, { expectedCount: hint, settings, deadlineMs: settings.readTimeoutMs });
     const result: PhotoResult = { reading, ...(hint !== undefined ? { hint } : {}) };
     if (request.images) {
@@ -55,33 +54,6 @@ export async function readPhotos(request: ReadRequest, settings: Settings): Prom
     results[kind] = result;
   }
   return results;
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
-
-export function photoJson({ reading, image, hint }: PhotoResult): PhotoReadingJson {
-  const tokens = reading.cards.map((c) => c.token);
-  const { count } = reading;
-  return {
-    cards: tokens.join('/'),
-    tokens,
-    details: reading.cards.map((c) => ({ token: c.token, score: Math.round(c.score * 1000) / 1000, box: c.box })),
-    count: {
-      cards: count.cards,
-      sure: count.sure,
-      maybe: count.maybe,
-      seen: count.seen,
-      ...(hint !== undefined ? { hint, fewer_than_hint: count.seen < hint } : {}),
-    },
-    width: reading.width,
-    height: reading.height,
-    views: reading.views,
-    second_look: reading.secondLook,
-    quarter_turns: reading.quarter,
-    ...(reading.region ? { region: reading.region } : {}),
-    timing_ms: { decode: round(reading.timing.decodeMs), inference: round(reading.timing.inferenceMs) },
-    ...(image ? { image } : {}),
-  };
 }
 
 /** Strict: "5", "0x5", " 5 " or "1e1" in JSON are refused; the message quotes at most a short excerpt of what was sent. */

@@ -7,8 +7,10 @@ import { DomainError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { modelInfo } from '../vision/model-info.js';
 import type { CardsResponse, GameResponse, ModelResponse, PlayResponse } from './contract.js';
-import { adviseTurn, parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
-import { photoJson, readPhotos, type ReadRequest } from './reading-service.js';
+import { adviseTurn } from './advise.js';
+import { parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
+import { photoJson } from './photo-json.js';
+import { readPhotos, type ReadRequest } from './reading-service.js';
 
 export interface Services {
   readonly settings: Settings;

@@ -166,12 +166,13 @@ const MAGIC = 0x47574451; // "QDWG" little-endian
 const HEADER_BYTES = 12;
 
 /** Serializes a graph: magic, word count, edge count, then the edges (little-endian). */
-export function serializeWordGraph(graph: WordGraph): Buffer {
-  const out = Buffer.alloc(HEADER_BYTES + graph.edges.length * 4);
-  out.writeUInt32LE(MAGIC, 0);
-  out.writeUInt32LE(graph.wordCount, 4);
-  out.writeUInt32LE(graph.edges.length, 8);
-  for (let i = 0; i < graph.edges.length; i++) out.writeUInt32LE(graph.edges[i]!, HEADER_BYTES + i * 4);
+export function serializeWordGraph(graph: WordGraph): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + graph.edges.length * 4);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, graph.wordCount, true);
+  view.setUint32(8, graph.edges.length, true);
+  for (let i = 0; i < graph.edges.length; i++) view.setUint32(HEADER_BYTES + i * 4, graph.edges[i]!, true);
   return out;
 }
 

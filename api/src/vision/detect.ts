@@ -10,31 +10,12 @@ import { Gate, QueueFullError } from './gate.js';
 import { inspectPhoto, type DecodedPhoto } from './image.js';
 import { loadDetector } from './model.js';
 import type { WorkerReading } from './model-worker.js';
-import type { Quarter } from './pixels.js';
-import type { Box, Detection, ReadCard } from './postprocess.js';
-import type { CountCertainty } from './reader.js';
+import { inPhotoPixels, type PhotoReading } from './photo-reading.js';
 
 export { SMALL_CORNER, SURE_SCORE } from './reader.js';
 
-export interface Reading {
-  cards: ReadCard[];
-  /** The photo's size (after EXIF rotation): boxes are in these pixels. */
-  width: number;
-  height: number;
-  /** Every corner the model saw above its floor (merged over the views), for debugging and drawing. */
-  detections: Detection[];
-  /** The turns the detector looked at the photo with: [0] alone, or [0, +d, -d] when a card was in doubt. */
-  views: number[];
-  /** What the turned views showed: nothing (one look), the corners in doubt, or the whole photo. */
-  secondLook: 'none' | 'corners' | 'photo';
-  /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3). */
-  quarter: Quarter;
-  /** The part of the photo read enlarged because the cards were small in it. */
-  region?: Box;
-  /** How sure the number of cards is. */
-  count: CountCertainty;
-  timing: { decodeMs: number; inferenceMs: number };
-  /** The decoded photo (at its working size), for drawing on. */
+/** A reading, with the decoded photo (at its working size) for drawing on. */
+export interface Reading extends PhotoReading {
   image: DecodedPhoto;
 }
 
@@ -93,7 +74,7 @@ export async function readPhoto(
   const read = () => photoGate.run(() => detector.read(job, stop), { ...queue, priority });
   const work = header.heavy ? heavyGate.run(read, { ...queue, queueLimit: Math.max(1, Math.floor(settings.readQueue * HEAVY_QUEUE_SHARE)) }) : read();
   try {
-    return inPhotoPixels(await untilStopped(work, stop));
+    return inPhotoPixelsWithImage(await untilStopped(work, stop));
   } catch (error) {
     throw explain(error, deadlineMs);
   }
@@ -110,24 +91,9 @@ function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** Boxes leave in the original photo's pixels (the working copy may be smaller). */
-function inPhotoPixels({ image, decodeMs, inferenceMs, ...reading }: WorkerReading): Reading {
-  const sx = image.originalWidth / image.width;
-  const sy = image.originalHeight / image.height;
-  const toPhoto = (box: Box): Box => [box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy].map((v) => Math.round(v * 10) / 10) as Box;
-  return {
-    cards: reading.cards.map((c) => ({ ...c, box: toPhoto(c.box) })),
-    width: image.originalWidth,
-    height: image.originalHeight,
-    detections: reading.detections.map((d) => ({ ...d, box: toPhoto(d.box) })),
-    views: reading.views,
-    secondLook: reading.secondLook,
-    quarter: reading.quarter,
-    ...(reading.region ? { region: toPhoto(reading.region) } : {}),
-    count: reading.count,
-    timing: { decodeMs, inferenceMs },
-    image,
-  };
+function inPhotoPixelsWithImage({ image, decodeMs, inferenceMs, ...reading }: WorkerReading): Reading {
+  const original = { width: image.originalWidth, height: image.originalHeight };
+  return { ...inPhotoPixels(reading, image, original, { decodeMs, inferenceMs }), image };
 }
 
 /** A full queue and a passed deadline become 503s a client can act on; anything else (a hang-up, a bad photo) goes on as it is. */

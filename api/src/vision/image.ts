@@ -12,12 +12,9 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 // Each photo is decoded once: libvips' operation cache would only keep decoded pixels alive.
 sharp.cache(false);
 
-/**
- * Photos are decoded at most this long a side: the first look reads them at
- * 640, and far cards are read again from these finer pixels (a 35 % desk shot
- * of a hand in a 1600 px photo still has its corners ~20 px long).
- */
-export const WORKING_LONG_SIDE = 1600;
+import { WORKING_LONG_SIDE } from './reader.js';
+
+export { WORKING_LONG_SIDE };
 
 /** The formats cameras and phones write, as sharp names them ('heif' is AVIF here: this libvips has no HEVC decoder). */
 export const PHOTO_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif'] as const;

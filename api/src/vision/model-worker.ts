@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { Gate } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
-import type { Detection } from './postprocess.js';
+import { detectionsFrom, type Detection } from './postprocess.js';
 import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
 
 /** A photo to decode and read, with the limits to decode it within. */
@@ -134,12 +134,5 @@ function crossing(error: unknown): WorkerError {
 }
 
 function toDetections(output: ort.InferenceSession.OnnxValueMapType): Detection[] {
-  const boxes = output.boxes!.data as Float32Array;
-  const labels = output.labels!.data as BigInt64Array | Int32Array;
-  const scores = output.scores!.data as Float32Array;
-  return Array.from(scores, (score, i) => ({
-    box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
-    label: Number(labels[i]),
-    score,
-  }));
+  return detectionsFrom(output.boxes!.data as Float32Array, output.labels!.data as BigInt64Array | Int32Array, output.scores!.data as Float32Array);
 }

@@ -58,6 +58,18 @@ export const LONE_CORNER_SCORE = 0.9;
 export const LONE_CORNER_SUPPORT = 0.2;
 
 /** A box's longer side: how big a corner looks, whichever way it is turned. */
+/**
+ * The detector's three outputs (boxes [N, 4], labels [N] as int64 or int32,
+ * scores [N]) as detections: the same for onnxruntime-node and onnxruntime-web.
+ */
+export function detectionsFrom(boxes: Float32Array, labels: BigInt64Array | Int32Array, scores: Float32Array): Detection[] {
+  return Array.from(scores, (score, i) => ({
+    box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
+    label: Number(labels[i]),
+    score,
+  }));
+}
+
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
 }

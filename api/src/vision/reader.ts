@@ -71,6 +71,20 @@ export interface ImageReading {
   count: CountCertainty;
 }
 
+/**
+ * Photos are decoded at most this long a side (sharp on the server,
+ * createImageBitmap in a browser): the first look reads them at 640, and far
+ * cards are read again from these finer pixels (a 35 % desk shot of a hand in
+ * a 1600 px photo still has its corners ~20 px long).
+ */
+export const WORKING_LONG_SIDE = 1600;
+
+/** How the reader reads unless a setting says otherwise (the server's settings.ts; the page always reads so). */
+export const READER_DEFAULTS = { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' } as const satisfies Omit<
+  ReaderOptions,
+  'expectedCount'
+>;
+
 /** A card read below this (or a hand short of its count) sends the photo for a second look. */
 export const SURE_SCORE = 0.9;
 /** A corner shorter than this (its long side, in the model's pixels) is never sure after one look. */

@@ -1,0 +1,262 @@
+/**
+ * The assistant on the device: a Web Worker that reads photos and solves
+ * turns with the server's own code. The reader (api/src/vision/reader.ts),
+ * the answer builders (app/photo-json.ts, app/game-service.ts) and the engine
+ * are imported, not copied; only the edges differ: createImageBitmap and an
+ * OffscreenCanvas decode the photo (sharp on the server), onnxruntime-web runs
+ * model/quiddler.onnx (onnxruntime-node there), and the word graph comes from
+ * a fetch (a file read there). Off the main thread, so the page stays smooth
+ * while an inference takes a few hundred milliseconds.
+ */
+import type { CardsResponse, ErrorResponse, GameRequest, GameResponse, PhotoReadingJson } from '../../../api/src/app/contract';
+import { answerTurn, parseGameInput } from '../../../api/src/app/game-service';
+import { PHOTO_KINDS, photoHint, photoJson } from '../../../api/src/app/photo-json';
+import { DomainError } from '../../../api/src/errors';
+import { deserializeWordGraph, type WordGraph } from '../../../api/src/game/word-graph';
+import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
+import { detectionsFrom } from '../../../api/src/vision/postprocess';
+import { readImage, READER_DEFAULTS, WORKING_LONG_SIDE, type Detect } from '../../../api/src/vision/reader';
+import type { InferenceSession } from 'onnxruntime-web';
+import dictionaryUrl from '../../../dictionary/sowpods.dawg?url';
+import modelUrl from '../../../model/quiddler.onnx?url';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import type { DeviceAnswer, Download, FromDevice, Part, Prepared, ReadJob, ToDevice } from './protocol';
+
+/** The largest photo read, as on the server (QUIDDLER_MAX_IMAGE_MEGAPIXELS' default). */
+const MAX_PIXELS = 25_000_000;
+/** The file name the server reports its model under (GET /api/model `name`). */
+const MODEL_NAME = 'quiddler.onnx';
+
+interface WorkerScope {
+  postMessage(message: FromDevice): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToDevice>) => void): void;
+  name: string;
+}
+const scope = self as unknown as WorkerScope;
+
+// onnxruntime-web starts its thread workers from its own module: those run none of this.
+if (!scope.name.startsWith('em-pthread')) scope.addEventListener('message', (event) => void answer(event.data));
+
+async function answer(message: ToDevice): Promise<void> {
+  try {
+    const result = await handle(message);
+    scope.postMessage({ id: message.id, ok: true, result });
+  } catch (error) {
+    scope.postMessage({ id: message.id, ok: false, error: asError(error) });
+  }
+}
+
+function handle(message: ToDevice): Promise<DeviceAnswer[keyof DeviceAnswer]> {
+  switch (message.kind) {
+    case 'prepare':
+      return prepare(message.parts, message.cachedOnly ?? false);
+    case 'read':
+      return read(message.job);
+    case 'advise':
+      return advise(message.request);
+  }
+}
+
+/** The same error body the API sends (its code, message and details), so the page explains both paths alike. */
+function asError(error: unknown): ErrorResponse['error'] {
+  if (error instanceof DomainError) return { code: error.code, message: error.message, ...error.details };
+  return { code: 'device_error', message: `this device could not do it: ${(error as Error)?.message ?? String(error)}` };
+}
+
+// ---- files: from the offline cache when there, else downloaded with progress ----
+
+async function cachedResponse(url: string): Promise<Response | undefined> {
+  if (typeof caches === 'undefined') return undefined;
+  return caches.match(url).catch(() => undefined);
+}
+
+/** The file's bytes, reporting progress as they arrive. */
+async function download(url: string, what: Download): Promise<Uint8Array> {
+  const response = (await cachedResponse(url)) ?? (await fetch(url));
+  if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    scope.postMessage({ kind: 'progress', download: what, loaded, total: Math.max(total, loaded) });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+// ---- the two parts, each loaded once behind a shared promise ----
+
+interface Reader {
+  detect: Detect;
+  version: string;
+  warmMs: number;
+  threads: number;
+}
+
+let readerPart: Promise<Reader> | undefined;
+let solverPart: Promise<WordGraph> | undefined;
+
+function once<T>(get: () => Promise<T> | undefined, set: (p: Promise<T> | undefined) => void, load: () => Promise<T>): Promise<T> {
+  let part = get();
+  if (!part) {
+    part = load();
+    set(part);
+    part.catch(() => set(undefined)); // a failed load (offline, say) may be tried again
+  }
+  return part;
+}
+
+const loadReader = () =>
+  once(
+    () => readerPart,
+    (p) => (readerPart = p),
+    createReader,
+  );
+const loadSolver = () =>
+  once(
+    () => solverPart,
+    (p) => (solverPart = p),
+    async () => deserializeWordGraph(await download(dictionaryUrl, 'dictionary')),
+  );
+
+async function createReader(): Promise<Reader> {
+  const ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
+  // Threads need SharedArrayBuffer, which only a cross-origin isolated page has; every core helps (the server uses all of its).
+  const threads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.proxy = false; // this is already a worker
+  // The runtime's WASM is fetched here once with progress; the runtime's own fetch of it then hits the HTTP or offline cache.
+  const [model] = await Promise.all([download(modelUrl, 'model'), download(wasmUrl, 'runtime')]);
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const inputName = session.inputNames[0]!;
+  let queue: Promise<unknown> = Promise.resolve();
+  // One inference at a time, in order: a session runs one at a time anyway.
+  const detect: Detect = (tensor, width, height) => {
+    const run = queue.then(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })));
+    queue = run.catch(() => {});
+    return run;
+  };
+  // Warm-up: the first run plans and allocates; the second's time says how fast this device reads.
+  const blank = new Float32Array(3 * 480 * 640).fill(0.5);
+  await detect(blank, 640, 480);
+  const started = performance.now();
+  await detect(blank, 640, 480);
+  const warmMs = performance.now() - started;
+  return { detect, version: await contentVersion(model), warmMs, threads };
+}
+
+function toDetections(output: InferenceSession.OnnxValueMapType) {
+  return detectionsFrom(output.boxes!.data as Float32Array, output.labels!.data as BigInt64Array | Int32Array, output.scores!.data as Float32Array);
+}
+
+/** The model's version as the server gives it (GET /api/model): the first 12 hex digits of its SHA-256. */
+async function contentVersion(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, 12);
+}
+
+async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {
+  const files: Record<Part, string[]> = { reader: [modelUrl, wasmUrl], solver: [dictionaryUrl] };
+  const wanted: Part[] = [];
+  const notCached: Part[] = [];
+  for (const part of parts) {
+    const cached = !cachedOnly || (await Promise.all(files[part].map(cachedResponse))).every(Boolean);
+    (cached ? wanted : notCached).push(part);
+  }
+  const [reader] = await Promise.all([wanted.includes('reader') ? loadReader() : undefined, wanted.includes('solver') ? loadSolver() : undefined]);
+  return { parts: wanted, ...(reader ? { warmMs: reader.warmMs, threads: reader.threads } : {}), ...(notCached.length ? { notCached } : {}) };
+}
+
+// ---- reading photos ----
+
+/**
+ * The photo as the reader's working copy: EXIF turn applied, alpha on white,
+ * at most WORKING_LONG_SIDE a side, 8-bit RGB; as the server's decodePhoto does.
+ */
+async function decode(photo: Blob): Promise<{ rgb: Uint8Array; width: number; height: number; originalWidth: number; originalHeight: number }> {
+  let full: ImageBitmap;
+  try {
+    full = await createImageBitmap(photo, { imageOrientation: 'from-image' });
+  } catch {
+    throw new DomainError('unsupported', 'unsupported_image', 'not a readable image: this browser could not decode it (try a JPEG or PNG photo)');
+  }
+  const { width: originalWidth, height: originalHeight } = full;
+  if (originalWidth * originalHeight > MAX_PIXELS) {
+    full.close();
+    throw new DomainError('too_large', 'image_too_large', `the image is over ${MAX_PIXELS / 1e6} megapixels`);
+  }
+  const scale = Math.min(1, WORKING_LONG_SIDE / Math.max(originalWidth, originalHeight));
+  const width = Math.max(1, Math.round(originalWidth * scale));
+  const height = Math.max(1, Math.round(originalHeight * scale));
+  let bitmap = full;
+  if (scale < 1) {
+    bitmap = await createImageBitmap(full, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+    full.close();
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width, height);
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const rgba = context.getImageData(0, 0, width, height).data;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    rgb[j] = rgba[i]!;
+    rgb[j + 1] = rgba[i + 1]!;
+    rgb[j + 2] = rgba[i + 2]!;
+  }
+  return { rgb, width, height, originalWidth, originalHeight };
+}
+
+async function readOne(reader: Reader, photo: Blob, hint: number | undefined): Promise<PhotoReadingJson> {
+  const started = performance.now();
+  const image = await decode(photo);
+  const decoded = performance.now();
+  const reading = await readImage(
+    reader.detect,
+    { data: image.rgb, width: image.width, height: image.height },
+    { ...READER_DEFAULTS, expectedCount: hint },
+  );
+  const timing = { decodeMs: decoded - started, inferenceMs: performance.now() - decoded };
+  const original = { width: image.originalWidth, height: image.originalHeight };
+  return photoJson({ reading: inPhotoPixels(reading, image, original, timing), ...(hint !== undefined ? { hint } : {}) });
+}
+
+/** The same answer as POST /api/cards with `images: false` (the page draws the boxes itself). */
+async function read(job: ReadJob): Promise<CardsResponse> {
+  const started = performance.now();
+  if (job.nCards !== undefined && !(Number.isInteger(job.nCards) && job.nCards >= 1 && job.nCards <= 10)) {
+    throw new DomainError('invalid', 'invalid_n_cards', '"n_cards" must be a whole number from 1 to 10');
+  }
+  if (!job.hand && !job.deck) throw new DomainError('invalid', 'missing_photo', 'send a "hand" photo, a "deck" photo, or both');
+  const reader = await loadReader();
+  const answer: CardsResponse = { model: { name: MODEL_NAME, version: reader.version }, timing_ms: 0 };
+  for (const kind of PHOTO_KINDS) {
+    const photo = job[kind];
+    if (photo) answer[kind] = await readOne(reader, photo, photoHint(kind, job.nCards));
+  }
+  answer.timing_ms = Math.round(performance.now() - started);
+  return answer;
+}
+
+// ---- solving turns ----
+
+/** The same answer as POST /api/game with this body. */
+async function advise(request: GameRequest): Promise<GameResponse> {
+  const input = parseGameInput(request as unknown as Record<string, unknown>);
+  return answerTurn(await loadSolver(), input);
+}
