@@ -25,7 +25,7 @@ function random(seed: number) {
   };
 }
 
-function dealHands(count: number): { hand: Card[]; deck: Card }[] {
+export function dealHands(count: number): { hand: Card[]; deck: Card }[] {
   const next = random(118);
   return Array.from({ length: count }, () => {
     const deck = fullDeck();

@@ -1,8 +1,9 @@
 /**
  * npm run bench [-- SECTION...]: prints each section's medians against its targets.
- * Sections: game, detect, robust, load (BENCH_LOAD_SECONDS sets each load run's length).
+ * Sections: game, detect, robust, load (BENCH_LOAD_SECONDS sets each load run's length), browser.
  */
 import { cpus } from 'node:os';
+import { benchBrowser } from './browser.js';
 import { benchDetect } from './detect.js';
 import { benchGame } from './game.js';
 import { benchLoad } from './load.js';
@@ -14,6 +15,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   detect: benchDetect,
   load: benchLoad,
   robust: benchRobust,
+  browser: benchBrowser,
 };
 
 const wanted = process.argv.slice(2);

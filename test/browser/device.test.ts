@@ -49,7 +49,11 @@ type Automation = {
 declare const window: { quiddler: Automation; crossOriginIsolated: boolean };
 
 async function serverJson<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(response.status, 200, `${path} answered ${response.status}`);
   return (await response.json()) as T;
 }
@@ -121,12 +125,20 @@ test('30 random turns solved on the device give exactly the server’s advice', 
 
 test('bad input is refused on the device as the server refuses it', { timeout: LONG }, async () => {
   const request = { hand: 'a/bb/c', deck: 'n' };
-  const response = await fetch(`${server.url}/api/game`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) });
+  const response = await fetch(`${server.url}/api/game`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request),
+  });
   const onServer = ((await response.json()) as { error: { message: string } }).error.message;
-  const onDevice = await page.evaluate((r) => window.quiddler.advise(r, 'device').then(
-    () => 'no error',
-    (e: Error) => e.message,
-  ), request);
+  const onDevice = await page.evaluate(
+    (r) =>
+      window.quiddler.advise(r, 'device').then(
+        () => 'no error',
+        (e: Error) => e.message,
+      ),
+    request,
+  );
   assert.equal(onDevice, onServer);
   const notAPhoto = await page.evaluate(() =>
     window.quiddler.read({ hand: 'data:image/jpeg;base64,bm90IGEgcGhvdG8=' }, 'device').then(
@@ -137,18 +149,22 @@ test('bad input is refused on the device as the server refuses it', { timeout: L
   assert.match(notAPhoto, /not a readable image/);
 });
 
-test('"On this device": the page reads a chosen photo and solves on the device, and says so', { skip: NEEDS_REAL_PHOTOS, timeout: LONG }, async () => {
-  await page.selectOption('[data-testid=compute]', 'device');
-  await page.setInputFiles('[data-testid=hand-file]', `${PHOTO_DIR}hand-5.jpg`);
-  await page.setInputFiles('[data-testid=deck-file]', `${PHOTO_DIR}deck-1.jpg`);
-  await page.locator('[data-testid=deck-where][data-where=device]').waitFor();
-  await page.locator('[data-testid=hand-where][data-where=device]').waitFor();
-  const chips = await page.locator('[data-testid=hand-chips] [data-token]').evaluateAll((els) => els.map((e) => e.getAttribute('data-token')));
-  assert.deepEqual(chips, ['k', 'cl', 'er', 'w', 'a']);
-  await page.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=device]').waitFor();
-  assert.match((await page.locator('[data-testid=headline]').textContent())!, /\w/);
-  await page.selectOption('[data-testid=compute]', 'server');
-  await page.click('[data-testid=last-turn]');
-  await page.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=server]').waitFor();
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-});
+test(
+  '"On this device": the page reads a chosen photo and solves on the device, and says so',
+  { skip: NEEDS_REAL_PHOTOS, timeout: LONG },
+  async () => {
+    await page.selectOption('[data-testid=compute]', 'device');
+    await page.setInputFiles('[data-testid=hand-file]', `${PHOTO_DIR}hand-5.jpg`);
+    await page.setInputFiles('[data-testid=deck-file]', `${PHOTO_DIR}deck-1.jpg`);
+    await page.locator('[data-testid=deck-where][data-where=device]').waitFor();
+    await page.locator('[data-testid=hand-where][data-where=device]').waitFor();
+    const chips = await page.locator('[data-testid=hand-chips] [data-token]').evaluateAll((els) => els.map((e) => e.getAttribute('data-token')));
+    assert.deepEqual(chips, ['k', 'cl', 'er', 'w', 'a']);
+    await page.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=device]').waitFor();
+    assert.match((await page.locator('[data-testid=headline]').textContent())!, /\w/);
+    await page.selectOption('[data-testid=compute]', 'server');
+    await page.click('[data-testid=last-turn]');
+    await page.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=server]').waitFor();
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  },
+);

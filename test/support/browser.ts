@@ -91,7 +91,7 @@ function newest(path: string): number {
 /** Builds web/dist (vite) unless it is newer than every source of the page. */
 export async function ensureWebBuilt(): Promise<void> {
   const built = join(WEB, 'dist', 'index.html');
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(WEB, p)).filter(existsSync);
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'offline-plugin.ts'].map((p) => join(WEB, p)).filter(existsSync);
   sources.push(join(ROOT, 'api', 'src', 'cards.ts'));
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
   const { build } = await import('vite');

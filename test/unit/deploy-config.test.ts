@@ -42,6 +42,37 @@ test('staticwebapp.config.json: Node API runtime, page fallback, security header
   for (const key of Object.keys(config)) assert.ok(known.includes(key), `unknown key ${key}`);
 });
 
+test('staticwebapp.config.json: what the offline, on-device page needs, and nothing more', () => {
+  const headers: Record<string, string> = config.globalHeaders;
+  const directives = new Map(
+    headers['Content-Security-Policy']!.split(';').map((d) => {
+      const [name, ...sources] = d.trim().split(/\s+/);
+      return [name!, sources.join(' ')];
+    }),
+  );
+  assert.equal(directives.get('script-src'), "'self' 'wasm-unsafe-eval'", 'own scripts, and WebAssembly may compile');
+  // onnxruntime-web starts its threads from its own (same-origin) script URL; it makes a blob: worker only for a cross-origin script.
+  assert.equal(directives.get('worker-src'), "'self'", 'the device worker, its WASM threads and the service worker');
+  assert.equal(directives.get('connect-src'), "'self'", 'the API, and the model fetched by the worker');
+  assert.equal(directives.get('manifest-src'), "'self'");
+  // Cross-origin isolation: SharedArrayBuffer, so the WASM runtime may use threads.
+  assert.equal(headers['Cross-Origin-Opener-Policy'], 'same-origin');
+  assert.equal(headers['Cross-Origin-Embedder-Policy'], 'require-corp');
+  assert.equal(headers['Cross-Origin-Resource-Policy'], 'same-origin');
+  assert.deepEqual(config.mimeTypes, {
+    '.webp': 'image/webp',
+    '.wasm': 'application/wasm',
+    '.onnx': 'application/octet-stream',
+    '.dawg': 'application/octet-stream',
+    '.webmanifest': 'application/manifest+json',
+  });
+  // The service worker is checked on every visit (a new one is how a deploy reaches the browser); it and the manifest are never the page.
+  const route = (path: string) => config.routes.find((r: { route: string }) => r.route === path);
+  assert.equal(route('/sw.js')?.headers['Cache-Control'], 'no-cache');
+  const fallbackPattern = config.navigationFallback.exclude.find((e: string) => e.startsWith('*.{'));
+  for (const extension of ['js', 'webmanifest']) assert.match(fallbackPattern, new RegExp(`[{,]${extension}[,}]`), extension);
+});
+
 test('the built page carries the config, as Static Web Apps reads it from the app folder', () => {
   assert.ok(existsSync(root + 'web/dist/index.html'), 'npm test builds the page first');
   assert.deepEqual(JSON.parse(read('web/dist/staticwebapp.config.json')), config);
