@@ -49,6 +49,12 @@ before(async () => {
   browser = await launchChromium(join(tmp, 'hand-5.y4m'));
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(LONG);
+  // These tests walk the page over the server (some fake its answers): "On the server" unless a test chooses otherwise.
+  // The device path has its own tests (device.test.ts, offline.test.ts).
+  await context.addInitScript(() => {
+    const key = 'quiddler-assistant.settings';
+    if (!localStorage.getItem(key)) localStorage.setItem(key, JSON.stringify({ compute: 'server' }));
+  });
   context.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`);
   });
@@ -486,23 +492,35 @@ test('a refused file offers to choose another, and sends nothing', { skip, timeo
   await p.close();
 });
 
-test('Random deal with the server unreachable says so, and the focus stays on the button', { skip, timeout: LONG }, async () => {
-  const errorsBefore = consoleErrors.length;
-  const p = await context.newPage();
-  await p.goto(server.url);
-  await p.route('**/api/**', (route) => route.abort('connectionrefused'));
-  await p.focus('[data-testid=random]');
-  await p.keyboard.press('Enter');
-  const note = p.locator('[data-testid=dealt]');
-  await p.waitForFunction(() => /not read/.test(document.querySelector('[data-testid=dealt]')?.textContent ?? ''));
-  assert.match((await note.textContent())!, /The cards were dealt, but not read\. .*Could not reach the server/s);
-  await p.locator('[data-testid=random]:not([disabled])').waitFor();
-  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'random', 'the focus came back to the button');
-  await p.close();
-  // The refused connections were the point of this test.
-  const during = consoleErrors.splice(errorsBefore);
-  consoleErrors.push(...during.filter((line) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(line)));
-});
+test(
+  'Random deal with the server unreachable: "On the server" says so and the focus stays; Automatic reads and solves on the device',
+  { skip, timeout: LONG * 2 },
+  async () => {
+    const errorsBefore = consoleErrors.length;
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await p.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await p.selectOption('[data-testid=compute]', 'server');
+    await p.focus('[data-testid=random]');
+    await p.keyboard.press('Enter');
+    const note = p.locator('[data-testid=dealt]');
+    await p.waitForFunction(() => /not read/.test(document.querySelector('[data-testid=dealt]')?.textContent ?? ''));
+    assert.match((await note.textContent())!, /The cards were dealt, but not read\. .*Could not reach the server/s);
+    await p.locator('[data-testid=random]:not([disabled])').waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'random', 'the focus came back to the button');
+    // Automatic: the server cannot be reached, so the device reads the dealt photos and solves the turn.
+    await p.selectOption('[data-testid=compute]', 'auto');
+    await p.click('[data-testid=random]');
+    await p.locator('[data-testid=hand-where][data-where=device]').waitFor();
+    await p.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=device]').waitFor();
+    assert.match((await note.textContent())!, /The detector read \d+ of \d+ cards right/);
+    await p.selectOption('[data-testid=compute]', 'server'); // as the other tests of this file expect
+    await p.close();
+    // The refused connections were the point of this test.
+    const during = consoleErrors.splice(errorsBefore);
+    consoleErrors.push(...during.filter((line) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(line)));
+  },
+);
 
 test("the detector's check of a random deal goes once a card is edited", { skip, timeout: LONG * 2 }, async () => {
   const p = await context.newPage();

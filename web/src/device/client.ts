@@ -71,19 +71,30 @@ function call<K extends keyof DeviceAnswer>(request: Request & { kind: K }): Pro
   });
 }
 
+/** Loads in flight, per part: a part shows 'loading' while any is, whoever asked. */
+const loads: Record<Part, number> = { reader: 0, solver: 0 };
+
 /** Loads the parts (downloading their files unless `cachedOnly`, when only cached ones load). */
 export async function prepare(parts: Part[], cachedOnly = false): Promise<Prepared> {
   const loading = parts.filter((part) => device[part] !== 'ready');
-  for (const part of loading) device[part] = 'loading';
+  for (const part of loading) {
+    loads[part]++;
+    device[part] = 'loading';
+  }
+  // What this load leaves a part as, unless another load of it is still under way (that one will say).
+  const settle = (part: Part, state: PartState) => {
+    if (--loads[part] === 0 && device[part] !== 'ready') device[part] = state;
+  };
   try {
     const prepared = await call({ kind: 'prepare', parts, cachedOnly });
-    for (const part of parts) device[part] = prepared.parts.includes(part) ? 'ready' : device[part] === 'loading' ? 'idle' : device[part];
+    for (const part of prepared.parts) device[part] = 'ready';
+    for (const part of loading) settle(part, prepared.parts.includes(part) ? 'ready' : 'idle');
     if (prepared.warmMs !== undefined) device.warmMs = Math.round(prepared.warmMs);
     if (prepared.threads !== undefined) device.threads = prepared.threads;
     device.error = '';
     return prepared;
   } catch (error) {
-    for (const part of loading) device[part] = 'error';
+    for (const part of loading) settle(part, 'error');
     device.error = (error as Error).message;
     throw error;
   }

@@ -167,8 +167,9 @@ async function downloadAll(cache: Cache, entries: PrecacheEntry[]): Promise<void
 
 /** Downloads one file, checks it is the listed content, and keeps it with its hash. */
 async function download(cache: Cache, entry: PrecacheEntry, onBytes: (n: number) => void): Promise<void> {
-  // Hashed assets may come from the HTTP cache (the page may have just fetched them); anything else is revalidated.
-  const response = await fetch(entry.url, { cache: entry.url.startsWith('/assets/') ? 'default' : 'no-cache' });
+  // Past the HTTP cache: the page's device worker may be fetching the same large file at this moment, and two
+  // readers of one entry that outgrows a private window's in-memory cache both fail midway ("network error").
+  const response = await fetch(entry.url, { cache: 'no-store' });
   if (!response.ok || !response.body) throw new Error(`${entry.url} answered ${response.status}`);
   const body = await readAll(response.body, onBytes);
   // A deploy landing mid-install could serve a newer index.html than the one listed: keep nothing mismatched.
