@@ -53,7 +53,11 @@ before(async () => {
   // The device path has its own tests (device.test.ts, offline.test.ts).
   await context.addInitScript(() => {
     const key = 'quiddler-assistant.settings';
-    if (!localStorage.getItem(key)) localStorage.setItem(key, JSON.stringify({ compute: 'server' }));
+    try {
+      if (!localStorage.getItem(key)) localStorage.setItem(key, JSON.stringify({ compute: 'server' }));
+    } catch {
+      // a document without storage (about:blank): nothing to set
+    }
   });
   context.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`);
