@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, ensureWebBuilt, launchChromium, pictureDifference, writeY4m } from '../support/browser.js';
+import { CHROMIUM, ensureWebBuilt, launchChromium, pictureDifference, writeY4m, chips, photoRead } from '../support/browser.js';
 import { HAVE_REAL_PHOTOS, NEEDS_REAL_PHOTOS, PHOTO_DIR } from '../support/photos.js';
 
 // The page is driven with the real photos (a fake camera showing hand-5.jpg): without ../shared the walk is skipped.
@@ -73,17 +73,6 @@ after(async () => {
 });
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(RESULTS, `e2e-${name}.png`), fullPage: true });
-
-async function chips(p: Page, kind: 'hand' | 'deck'): Promise<string[]> {
-  return p.locator(`[data-testid=${kind}-chips] [data-token]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-token')!));
-}
-
-/** Waits for a photo to be read (or to fail), returning the status. */
-async function photoRead(p: Page, kind: 'hand' | 'deck'): Promise<string> {
-  const panel = p.locator(`[data-testid=${kind}-panel]`);
-  await p.waitForFunction((el) => ['done', 'error'].includes(el!.getAttribute('data-status')!), await panel.elementHandle());
-  return (await panel.getAttribute('data-status'))!;
-}
 
 /** Waits for the last turn's play to settle and returns the score shown. */
 async function shownPlay(p: Page): Promise<{ score: number; summary: string }> {

@@ -20,7 +20,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { cacheVersion, precacheList, writeServiceWorker } from '../../web/offline-plugin.js';
-import { CHROMIUM, ensureWebBuilt, launchChromium } from '../support/browser.js';
+import { CHROMIUM, ensureWebBuilt, launchChromium, chips, photoRead } from '../support/browser.js';
 import { NEEDS_REAL_PHOTOS, PHOTO_DIR } from '../support/photos.js';
 import { spawnServer, type ServerProcess } from '../support/server.js';
 
@@ -107,17 +107,6 @@ const pagesFetched = (from: number) =>
     .filter((path) => !path.startsWith('/api/'));
 
 const offlineState = (p: Page) => p.getAttribute('[data-testid=offline-status]', 'data-state');
-
-async function chips(p: Page, kind: 'hand' | 'deck'): Promise<string[]> {
-  return p.locator(`[data-testid=${kind}-chips] [data-token]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-token')!));
-}
-
-/** Waits for a photo to be read (or to fail), returning the status. */
-async function photoRead(p: Page, kind: 'hand' | 'deck'): Promise<string> {
-  const panel = p.locator(`[data-testid=${kind}-panel]`);
-  await p.waitForFunction((el) => ['done', 'error'].includes(el!.getAttribute('data-status')!), await panel.elementHandle());
-  return (await panel.getAttribute('data-status'))!;
-}
 
 test('the first visit keeps every built file for offline use, showing the download', { timeout: LONG }, async (t) => {
   await page.goto(server.url);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,4 +96,16 @@ export async function ensureWebBuilt(): Promise<void> {
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
   const { build } = await import('vite');
   await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** The tokens of a photo's chips, left to right. */
+export async function chips(p: Page, kind: 'hand' | 'deck'): Promise<string[]> {
+  return p.locator(`[data-testid=${kind}-chips] [data-token]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-token')!));
+}
+
+/** Waits for a photo to be read (or to fail), returning the status. */
+export async function photoRead(p: Page, kind: 'hand' | 'deck'): Promise<string> {
+  const panel = p.locator(`[data-testid=${kind}-panel]`);
+  await p.waitForFunction((el) => ['done', 'error'].includes(el!.getAttribute('data-status')!), await panel.elementHandle());
+  return (await panel.getAttribute('data-status'))!;
 }
