@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { fullDeck, type Card } from '../../api/src/cards.js';
 import type { CardsResponse, GameRequest, GameResponse } from '../../api/src/app/contract.js';
 import { HAND_LIMITS } from '../../api/src/rules.js';
-import { CHROMIUM, ensureWebBuilt, launchChromium } from '../support/browser.js';
+import { CHROMIUM, chips, ensureWebBuilt, launchChromium } from '../support/browser.js';
 import { NEEDS_REAL_PHOTOS, PHOTO_DIR, realPhotos } from '../support/photos.js';
 import { spawnServer, type ServerProcess } from '../support/server.js';
 
@@ -158,8 +158,7 @@ test(
     await page.setInputFiles('[data-testid=deck-file]', `${PHOTO_DIR}deck-1.jpg`);
     await page.locator('[data-testid=deck-where][data-where=device]').waitFor();
     await page.locator('[data-testid=hand-where][data-where=device]').waitFor();
-    const chips = await page.locator('[data-testid=hand-chips] [data-token]').evaluateAll((els) => els.map((e) => e.getAttribute('data-token')));
-    assert.deepEqual(chips, ['k', 'cl', 'er', 'w', 'a']);
+    assert.deepEqual(await chips(page, 'hand'), ['k', 'cl', 'er', 'w', 'a']);
     await page.locator('[data-testid=result][data-status=done] [data-testid=solved-where][data-where=device]').waitFor();
     assert.match((await page.locator('[data-testid=headline]').textContent())!, /\w/);
     await page.selectOption('[data-testid=compute]', 'server');
