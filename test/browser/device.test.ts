@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { fullDeck, type Card } from '../../api/src/cards.js';
 import type { CardsResponse, GameRequest, GameResponse } from '../../api/src/app/contract.js';
 import { HAND_LIMITS } from '../../api/src/rules.js';
@@ -82,6 +83,22 @@ test('the real photos read on the device give exactly the cards the server reads
     assert.deepEqual(onDevice.model, onServer.model, 'the same model (name and content hash)');
   }
 });
+
+test(
+  'a photo stored turned, with its EXIF orientation, is read upright on the device as on the server',
+  { skip: NEEDS_REAL_PHOTOS, timeout: LONG },
+  async () => {
+    const upright = realPhotos().find((p) => p.name === 'hand-5.jpg')!;
+    // Stored a quarter turn anticlockwise, tagged "turn 90° clockwise to show" (EXIF orientation 6), as phones write portrait shots.
+    const turned = await sharp(upright.bytes).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
+    const src = `data:image/jpeg;base64,${turned.toString('base64')}`;
+    const onServer = await serverJson<CardsResponse>('/api/cards', { hand: src, images: false });
+    const onDevice = await page.evaluate((src) => window.quiddler.read({ hand: src }, 'device'), src);
+    assert.deepEqual([onDevice.hand!.width, onDevice.hand!.height], [640, 480], 'the EXIF turn is applied');
+    assert.deepEqual(onDevice.hand!.tokens, onServer.hand!.tokens);
+    assert.equal(onDevice.hand!.quarter_turns, 0, 'no quarter turn was needed: the photo was upright once decoded');
+  },
+);
 
 /** A small seeded generator (mulberry32): the same 30 turns every run. */
 function seeded(seed: number): () => number {
