@@ -237,8 +237,16 @@ async function serveStatic(pathname: string, req: IncomingMessage, res: ServerRe
     return;
   }
   // Missing files fall back to the page itself, as the Static Web App's navigationFallback does.
-  const target = (await isFile(file)) ? file : join(webRoot, 'index.html');
-  if (!(await isFile(target))) {
+  const found = await fileSize(file);
+  // A missing build file is missing (the page's worker must not get the page instead of the model), as Azure's
+  // navigationFallback excludes /assets/*; any other path falls back to the page itself.
+  if (found === undefined && decoded.startsWith('/assets/')) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  const target = found === undefined ? join(webRoot, 'index.html') : file;
+  const size = found ?? (await fileSize(target));
+  if (size === undefined) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('The web page is not built (web/dist is missing). The API is served at /api/game.\n');
     return;
@@ -247,6 +255,8 @@ async function serveStatic(pathname: string, req: IncomingMessage, res: ServerRe
     ...PAGE_HEADERS,
     'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
     'Cache-Control': cacheControl(target, webRoot),
+    // The page's worker shows the model's download against this.
+    'Content-Length': String(size),
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(target).pipe(res);
@@ -262,10 +272,11 @@ function cacheControl(file: string, webRoot: string): string {
   return file.startsWith(join(webRoot, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** The file's size in bytes, or undefined when there is no such file. */
+async function fileSize(path: string): Promise<number | undefined> {
   return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
   );
 }
 

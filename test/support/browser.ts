@@ -1,6 +1,6 @@
 /** Browser-test helpers: Debian's Chromium through playwright-core, a fake camera fed from a photo, the built page. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -92,10 +92,13 @@ function newest(path: string): number {
 export async function ensureWebBuilt(): Promise<void> {
   const built = join(WEB, 'dist', 'index.html');
   const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'offline-plugin.ts'].map((p) => join(WEB, p)).filter(existsSync);
-  sources.push(join(ROOT, 'api', 'src', 'cards.ts'));
+  // The page imports the card table and rules, and its device worker the reader, the engine, the model and the dictionary.
+  sources.push(...['api/src', 'model/quiddler.onnx', 'dictionary/sowpods.dawg', 'package-lock.json'].map((p) => join(ROOT, p)));
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
   const { build } = await import('vite');
   await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  // As npm run build:web does: Static Web Apps reads its config from the built folder.
+  await copyFile(join(ROOT, 'staticwebapp.config.json'), join(WEB, 'dist', 'staticwebapp.config.json'));
 }
 
 /** The tokens of a photo's chips, left to right. */

@@ -30,21 +30,28 @@ export function isCancel(error: unknown): boolean {
   return error instanceof Cancelled || axios.isCancel(error);
 }
 
-/** The server did not answer at all (offline, or not running): not an answer to explain, a reason to use the device. */
+/**
+ * The server did not answer (offline, not running, or a gateway in front of it
+ * said so with no answer of the API's own): not an answer to explain, a reason
+ * to use the device.
+ */
 function unreachable(error: unknown): boolean {
-  const e = error as AxiosError;
-  return axios.isAxiosError(e) && !e.response && !axios.isCancel(e) && e.code !== 'ECONNABORTED';
+  const e = error as AxiosError<Partial<ErrorResponse>>;
+  if (!axios.isAxiosError(e) || axios.isCancel(e) || e.code === 'ECONNABORTED') return false;
+  return !e.response || (e.response.status >= 502 && !e.response.data?.error?.code);
 }
 
-/** Runs on the device, on the server, or (automatic) on whichever is fit now. */
+/** The device itself failed (its runtime, its worker), not the request: the server may still answer. */
+const deviceFailed = (error: unknown) => error instanceof DeviceError && error.body.code === 'device_error';
+
+/** Runs on the device, on the server, or (automatic) on whichever is fit now, trying the other when one cannot. */
 async function route<T>(compute: Compute, deviceIsReady: boolean, onDevice: () => Promise<T>, onServer: () => Promise<T>): Promise<Answer<T>> {
-  if (compute === 'device' || (compute === 'auto' && deviceIsReady)) return { answer: await onDevice(), where: 'device' };
-  try {
-    return { answer: await onServer(), where: 'server' };
-  } catch (error) {
-    if (compute === 'auto' && unreachable(error)) return { answer: await onDevice(), where: 'device' };
-    throw error;
-  }
+  const device = async () => ({ answer: await onDevice(), where: 'device' as const });
+  const server = async () => ({ answer: await onServer(), where: 'server' as const });
+  if (compute === 'device') return device();
+  if (compute === 'server') return server();
+  if (deviceIsReady) return device().catch((error: unknown) => (deviceFailed(error) ? server() : Promise.reject(error)));
+  return server().catch((error: unknown) => (unreachable(error) ? device() : Promise.reject(error)));
 }
 
 /** Settles as `work` does, or with Cancelled as soon as `signal` aborts (the device's work then ends unwatched). */
@@ -83,7 +90,7 @@ export function readCards(
     const job: ReadJob = { ...(handCount !== null ? { nCards: handCount } : {}) };
     if (photos.hand) job.hand = dataUrlToBlob(photos.hand);
     if (photos.deck) job.deck = dataUrlToBlob(photos.deck);
-    return cancellable(readOnDevice(job), signal);
+    return cancellable(readOnDevice(job, signal), signal);
   };
   return route(compute, deviceReadsWell(), onDevice, () => readOnServer(photos, handCount, signal));
 }
@@ -100,7 +107,7 @@ export function solveGame(
   return route(
     compute,
     device.solver === 'ready',
-    () => cancellable(adviseOnDevice(request), signal),
+    () => cancellable(adviseOnDevice(request, signal), signal),
     () => adviseOnServer(hand, deck, turn, signal),
   );
 }

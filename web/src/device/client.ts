@@ -29,7 +29,13 @@ export class DeviceError extends Error {
   }
 }
 
-type Request = ToDevice extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+type Request = ToDevice extends infer M ? (M extends { id: number; kind: infer K } ? (K extends 'cancel' ? never : Omit<M, 'id'>) : never) : never;
+
+/**
+ * How long a request may take before the worker is taken for lost (a worker
+ * the browser stopped for memory sends no error): loading may download 24 MB.
+ */
+const DEADLINE_MS: Record<Request['kind'], number> = { prepare: 180_000, read: 60_000, advise: 30_000 };
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -49,32 +55,53 @@ function started(): Worker {
     if (message.ok) waiting?.resolve(message.result);
     else waiting?.reject(new DeviceError(message.error));
   });
-  // A worker that fails to start (or crashes) fails what it had; the next call starts another.
+  // A worker that fails to start, crashes or garbles a message fails what it had; the next call starts another.
   w.addEventListener('error', (event) => {
     event.preventDefault();
-    const error = new DeviceError({ code: 'device_error', message: `the on-device assistant stopped: ${event.message || 'it could not start'}` });
-    for (const waiting of pending.values()) waiting.reject(error);
-    pending.clear();
-    w.terminate();
-    if (worker === w) worker = undefined;
-    device.reader = device.reader === 'ready' ? 'idle' : device.reader === 'loading' ? 'error' : device.reader;
-    device.solver = device.solver === 'ready' ? 'idle' : device.solver === 'loading' ? 'error' : device.solver;
+    stopWorker(w, event.message || 'it could not start');
   });
+  w.addEventListener('messageerror', () => stopWorker(w, 'a message could not be read'));
   return (worker = w);
 }
 
-function call<K extends keyof DeviceAnswer>(request: Request & { kind: K }): Promise<DeviceAnswer[K]> {
+/** Ends the worker and everything it had in hand; what was loaded must load again in the next one. */
+function stopWorker(w: Worker, why: string): void {
+  w.terminate();
+  if (worker !== w) return;
+  worker = undefined;
+  const error = new DeviceError({ code: 'device_error', message: `the on-device assistant stopped: ${why}` });
+  for (const waiting of pending.values()) waiting.reject(error);
+  pending.clear();
+  for (const part of ['reader', 'solver'] as const) device[part] = device[part] === 'loading' || device[part] === 'error' ? 'error' : 'idle';
+}
+
+function call<K extends Request['kind']>(request: Request & { kind: K }, signal?: AbortSignal): Promise<DeviceAnswer[K]> {
   const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-    started().postMessage({ ...request, id } as ToDevice);
+  const w = started();
+  return new Promise<DeviceAnswer[K]>((resolve, reject) => {
+    const timer = setTimeout(() => stopWorker(w, `no answer in ${DEADLINE_MS[request.kind] / 1000} s`), DEADLINE_MS[request.kind]);
+    const cancel = () => {
+      // The worker stops the reading at its next inference; the caller has already moved on.
+      w.postMessage({ kind: 'cancel', id } satisfies ToDevice);
+      settle(() => reject(new DOMException('cancelled', 'AbortError')));
+    };
+    const settle = (done: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+      pending.delete(id);
+      done();
+    };
+    pending.set(id, { resolve: (value) => settle(() => resolve(value as DeviceAnswer[K])), reject: (error) => settle(() => reject(error)) });
+    if (signal?.aborted) return cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    w.postMessage({ ...request, id } as ToDevice);
   });
 }
 
 /** Loads in flight, per part: a part shows 'loading' while any is, whoever asked. */
 const loads: Record<Part, number> = { reader: 0, solver: 0 };
 
-/** Loads the parts (downloading their files unless `cachedOnly`, when only cached ones load). */
+/** Loads the parts (downloading their files unless `cachedOnly`, when only cached ones load); each part settles on its own. */
 export async function prepare(parts: Part[], cachedOnly = false): Promise<Prepared> {
   const loading = parts.filter((part) => device[part] !== 'ready');
   for (const part of loading) {
@@ -88,10 +115,13 @@ export async function prepare(parts: Part[], cachedOnly = false): Promise<Prepar
   try {
     const prepared = await call({ kind: 'prepare', parts, cachedOnly });
     for (const part of prepared.parts) device[part] = 'ready';
-    for (const part of loading) settle(part, prepared.parts.includes(part) ? 'ready' : 'idle');
+    const failed = prepared.failed ?? {};
+    for (const part of loading) settle(part, prepared.parts.includes(part) ? 'ready' : failed[part] ? 'error' : 'idle');
     if (prepared.warmMs !== undefined) device.warmMs = Math.round(prepared.warmMs);
     if (prepared.threads !== undefined) device.threads = prepared.threads;
-    device.error = '';
+    device.error = Object.values(failed).join('; ');
+    // The WASM runtime remembers a failed start: a new worker gives the next try a clean one.
+    if (failed.reader && worker) stopWorker(worker, failed.reader);
     return prepared;
   } catch (error) {
     for (const part of loading) settle(part, 'error');
@@ -100,14 +130,21 @@ export async function prepare(parts: Part[], cachedOnly = false): Promise<Prepar
   }
 }
 
-export async function readOnDevice(job: ReadJob): Promise<CardsResponse> {
-  await prepare(['reader']);
-  return call({ kind: 'read', job });
+/** Loads a part, or says why it could not. */
+async function ready(part: Part): Promise<void> {
+  const prepared = await prepare([part]);
+  const why = prepared.failed?.[part];
+  if (why) throw new DeviceError({ code: 'device_error', message: `this device could not do it: ${why}` });
 }
 
-export async function adviseOnDevice(request: GameRequest): Promise<GameResponse> {
-  await prepare(['solver']);
-  return call({ kind: 'advise', request });
+export async function readOnDevice(job: ReadJob, signal?: AbortSignal): Promise<CardsResponse> {
+  await ready('reader');
+  return call({ kind: 'read', job }, signal);
+}
+
+export async function adviseOnDevice(request: GameRequest, signal?: AbortSignal): Promise<GameResponse> {
+  await ready('solver');
+  return call({ kind: 'advise', request }, signal);
 }
 
 /** The device reads fast enough to be preferred (its reader is loaded and warmed up). */

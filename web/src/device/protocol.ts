@@ -18,7 +18,9 @@ export type ToDevice =
   /** Load these parts now (and warm the reader up); `cachedOnly`: only if their files are already in the offline cache. */
   | { id: number; kind: 'prepare'; parts: Part[]; cachedOnly?: boolean }
   | { id: number; kind: 'read'; job: ReadJob }
-  | { id: number; kind: 'advise'; request: GameRequest };
+  | { id: number; kind: 'advise'; request: GameRequest }
+  /** Nobody waits for request `id` any more: its reading stops at its next inference. */
+  | { id: number; kind: 'cancel' };
 
 export interface Prepared {
   parts: Part[];
@@ -28,9 +30,11 @@ export interface Prepared {
   threads?: number;
   /** Parts not loaded because their files were not cached (cachedOnly). */
   notCached?: Part[];
+  /** Parts that failed to load, and why. */
+  failed?: Partial<Record<Part, string>>;
 }
 
-export type DeviceAnswer = { prepare: Prepared; read: CardsResponse; advise: GameResponse };
+export type DeviceAnswer = { prepare: Prepared; read: CardsResponse; advise: GameResponse; cancel: never };
 
 export type FromDevice =
   | { kind: 'progress'; download: Download; loaded: number; total: number }

@@ -11,6 +11,7 @@
 import type { CardsResponse, ErrorResponse, GameRequest, GameResponse, PhotoReadingJson } from '../../../api/src/app/contract';
 import { answerTurn, parseGameInput } from '../../../api/src/app/game-service';
 import { PHOTO_KINDS, photoHint, photoJson } from '../../../api/src/app/photo-json';
+import { parseReadOptions } from '../../../api/src/app/read-options';
 import { DomainError } from '../../../api/src/errors';
 import { deserializeWordGraph, type WordGraph } from '../../../api/src/game/word-graph';
 import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
@@ -24,6 +25,8 @@ import type { DeviceAnswer, Download, FromDevice, Part, Prepared, ReadJob, ToDev
 
 /** The largest photo read, as on the server (QUIDDLER_MAX_IMAGE_MEGAPIXELS' default). */
 const MAX_PIXELS = 25_000_000;
+/** How often download progress is posted to the page. */
+const PROGRESS_INTERVAL_MS = 150;
 /** The file name the server reports its model under (GET /api/model `name`). */
 const MODEL_NAME = 'quiddler.onnx';
 
@@ -37,21 +40,29 @@ const scope = self as unknown as WorkerScope;
 // onnxruntime-web starts its thread workers from its own module: those run none of this.
 if (!scope.name.startsWith('em-pthread')) scope.addEventListener('message', (event) => void answer(event.data));
 
+/** The readings under way, to stop when the page no longer waits for them. */
+const cancels = new Map<number, AbortController>();
+
 async function answer(message: ToDevice): Promise<void> {
+  if (message.kind === 'cancel') return void cancels.get(message.id)?.abort();
+  const cancel = new AbortController();
+  cancels.set(message.id, cancel);
   try {
-    const result = await handle(message);
+    const result = await handle(message, cancel.signal);
     scope.postMessage({ id: message.id, ok: true, result });
   } catch (error) {
-    scope.postMessage({ id: message.id, ok: false, error: asError(error) });
+    if (!cancel.signal.aborted) scope.postMessage({ id: message.id, ok: false, error: asError(error) });
+  } finally {
+    cancels.delete(message.id);
   }
 }
 
-function handle(message: ToDevice): Promise<DeviceAnswer[keyof DeviceAnswer]> {
+function handle(message: Exclude<ToDevice, { kind: 'cancel' }>, signal: AbortSignal): Promise<DeviceAnswer[keyof DeviceAnswer]> {
   switch (message.kind) {
     case 'prepare':
       return prepare(message.parts, message.cachedOnly ?? false);
     case 'read':
-      return read(message.job);
+      return read(message.job, signal);
     case 'advise':
       return advise(message.request);
   }
@@ -59,7 +70,7 @@ function handle(message: ToDevice): Promise<DeviceAnswer[keyof DeviceAnswer]> {
 
 /** The same error body the API sends (its code, message and details), so the page explains both paths alike. */
 function asError(error: unknown): ErrorResponse['error'] {
-  if (error instanceof DomainError) return { code: error.code, message: error.message, ...error.details };
+  if (error instanceof DomainError) return { ...error.details, code: error.code, message: error.message };
   return { code: 'device_error', message: `this device could not do it: ${(error as Error)?.message ?? String(error)}` };
 }
 
@@ -77,14 +88,21 @@ async function download(url: string, what: Download): Promise<Uint8Array> {
   const total = Number(response.headers.get('Content-Length')) || 0;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
+  let said = 0;
+  const say = () => scope.postMessage({ kind: 'progress', download: what, loaded, total: Math.max(total, loaded) });
   const reader = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
-    scope.postMessage({ kind: 'progress', download: what, loaded, total: Math.max(total, loaded) });
+    // At most a few times a second: a 14 MB file arrives in hundreds of chunks.
+    if (performance.now() - said >= PROGRESS_INTERVAL_MS) {
+      said = performance.now();
+      say();
+    }
   }
+  say();
   const bytes = new Uint8Array(loaded);
   let offset = 0;
   for (const chunk of chunks) {
@@ -131,13 +149,13 @@ const loadSolver = () =>
 
 async function createReader(): Promise<Reader> {
   const ort = await import('onnxruntime-web/wasm');
-  ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
   // Threads need SharedArrayBuffer, which only a cross-origin isolated page has; every core helps (the server uses all of its).
   const threads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // this is already a worker
-  // The runtime's WASM is fetched here once with progress; the runtime's own fetch of it then hits the HTTP or offline cache.
-  const [model] = await Promise.all([download(modelUrl, 'model'), download(wasmUrl, 'runtime')]);
+  // Both fetched here, with progress; the runtime is handed its WASM's bytes rather than fetching them again.
+  const [model, wasm] = await Promise.all([download(modelUrl, 'model'), download(wasmUrl, 'runtime')]);
+  ort.env.wasm.wasmBinary = wasm;
   const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   const inputName = session.inputNames[0]!;
   let queue: Promise<unknown> = Promise.resolve();
@@ -170,14 +188,26 @@ async function contentVersion(bytes: Uint8Array): Promise<string> {
 
 async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {
   const files: Record<Part, string[]> = { reader: [modelUrl, wasmUrl], solver: [dictionaryUrl] };
-  const wanted: Part[] = [];
+  const load: Record<Part, () => Promise<unknown>> = { reader: loadReader, solver: loadSolver };
+  const prepared: Prepared & { failed: Partial<Record<Part, string>> } = { parts: [], failed: {} };
   const notCached: Part[] = [];
-  for (const part of parts) {
-    const cached = !cachedOnly || (await Promise.all(files[part].map(cachedResponse))).every(Boolean);
-    (cached ? wanted : notCached).push(part);
+  // Each part on its own: a browser that cannot run the WASM runtime still solves turns.
+  await Promise.all(
+    parts.map(async (part) => {
+      if (cachedOnly && !(await Promise.all(files[part].map(cachedResponse))).every(Boolean)) return void notCached.push(part);
+      try {
+        await load[part]();
+        prepared.parts.push(part);
+      } catch (error) {
+        prepared.failed[part] = (error as Error)?.message ?? String(error);
+      }
+    }),
+  );
+  if (prepared.parts.includes('reader')) {
+    const reader = await loadReader();
+    Object.assign(prepared, { warmMs: reader.warmMs, threads: reader.threads });
   }
-  const [reader] = await Promise.all([wanted.includes('reader') ? loadReader() : undefined, wanted.includes('solver') ? loadSolver() : undefined]);
-  return { parts: wanted, ...(reader ? { warmMs: reader.warmMs, threads: reader.threads } : {}), ...(notCached.length ? { notCached } : {}) };
+  return { ...prepared, ...(notCached.length ? { notCached } : {}) };
 }
 
 // ---- reading photos ----
@@ -222,32 +252,32 @@ async function decode(photo: Blob): Promise<{ rgb: Uint8Array; width: number; he
   return { rgb, width, height, originalWidth, originalHeight };
 }
 
-async function readOne(reader: Reader, photo: Blob, hint: number | undefined): Promise<PhotoReadingJson> {
+async function readOne(detect: Detect, photo: Blob, hint: number | undefined): Promise<PhotoReadingJson> {
   const started = performance.now();
   const image = await decode(photo);
   const decoded = performance.now();
-  const reading = await readImage(
-    reader.detect,
-    { data: image.rgb, width: image.width, height: image.height },
-    { ...READER_DEFAULTS, expectedCount: hint },
-  );
+  const reading = await readImage(detect, { data: image.rgb, width: image.width, height: image.height }, { ...READER_DEFAULTS, expectedCount: hint });
   const timing = { decodeMs: decoded - started, inferenceMs: performance.now() - decoded };
   const original = { width: image.originalWidth, height: image.originalHeight };
   return photoJson({ reading: inPhotoPixels(reading, image, original, timing), ...(hint !== undefined ? { hint } : {}) });
 }
 
 /** The same answer as POST /api/cards with `images: false` (the page draws the boxes itself). */
-async function read(job: ReadJob): Promise<CardsResponse> {
+async function read(job: ReadJob, signal: AbortSignal): Promise<CardsResponse> {
   const started = performance.now();
-  if (job.nCards !== undefined && !(Number.isInteger(job.nCards) && job.nCards >= 1 && job.nCards <= 10)) {
-    throw new DomainError('invalid', 'invalid_n_cards', '"n_cards" must be a whole number from 1 to 10');
-  }
-  if (!job.hand && !job.deck) throw new DomainError('invalid', 'missing_photo', 'send a "hand" photo, a "deck" photo, or both');
+  // The same checks, and words, as the server's.
+  const { nCards } = parseReadOptions({ n_cards: job.nCards });
+  if (!job.hand && !job.deck) throw new DomainError('invalid', 'missing_image', 'send a "hand" and/or a "deck" photo');
   const reader = await loadReader();
+  // Checked before every inference: a reading the page no longer waits for stops at its next step.
+  const detect: Detect = (tensor, width, height) => {
+    signal.throwIfAborted();
+    return reader.detect(tensor, width, height);
+  };
   const answer: CardsResponse = { model: { name: MODEL_NAME, version: reader.version }, timing_ms: 0 };
   for (const kind of PHOTO_KINDS) {
     const photo = job[kind];
-    if (photo) answer[kind] = await readOne(reader, photo, photoHint(kind, job.nCards));
+    if (photo) answer[kind] = await readOne(detect, photo, photoHint(kind, nCards));
   }
   answer.timing_ms = Math.round(performance.now() - started);
   return answer;
