@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_IMAGE_PIXELS } from './vision/photo-format.js';
 import { READER_DEFAULTS } from './vision/reader.js';
 
 /** The project root: the nearest folder above this file holding package.json (works from src and dist). */
@@ -73,7 +74,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
     modelPath: resolve(env.QUIDDLER_MODEL ?? join(PROJECT_ROOT, 'model', 'quiddler.onnx')),
     maxImageBytes: positive(env.QUIDDLER_MAX_IMAGE_MB, 10, 'QUIDDLER_MAX_IMAGE_MB') * 1024 * 1024,
-    maxImagePixels: Math.floor(positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, 25, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000),
+    maxImagePixels: Math.floor(
+      positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, DEFAULT_MAX_IMAGE_PIXELS / 1e6, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
+    ),
     readQueue: whole(env.QUIDDLER_READ_QUEUE, 32, 'QUIDDLER_READ_QUEUE'),
     decodeTimeoutS: whole(env.QUIDDLER_DECODE_TIMEOUT_S, 5, 'QUIDDLER_DECODE_TIMEOUT_S'),
     readTimeoutMs: positive(env.QUIDDLER_READ_TIMEOUT_MS, 10_000, 'QUIDDLER_READ_TIMEOUT_MS'),

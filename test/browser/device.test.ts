@@ -157,13 +157,26 @@ test('bad input is refused on the device as the server refuses it', { timeout: L
     request,
   );
   assert.equal(onDevice, onServer);
-  const notAPhoto = await page.evaluate(() =>
-    window.quiddler.read({ hand: 'data:image/jpeg;base64,bm90IGEgcGhvdG8=' }, 'device').then(
-      () => 'no error',
-      (e: Error) => e.message,
-    ),
-  );
-  assert.match(notAPhoto, /not a readable image/);
+  // Photos the server refuses before decoding, refused on the device in the same words: an SVG, and no image at all.
+  const svg = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>').toString('base64')}`;
+  for (const src of [svg, 'data:image/jpeg;base64,bm90IGEgcGhvdG8=']) {
+    const refused = await fetch(`${server.url}/api/cards`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ hand: src }),
+    });
+    assert.equal(refused.status, 415);
+    const onServer = ((await refused.json()) as { error: { message: string } }).error.message;
+    const onDevice = await page.evaluate(
+      (src) =>
+        window.quiddler.read({ hand: src }, 'device').then(
+          () => 'no error',
+          (e: Error) => e.message,
+        ),
+      src,
+    );
+    assert.equal(onDevice, onServer);
+  }
 });
 
 test(

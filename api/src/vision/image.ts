@@ -12,17 +12,12 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 // Each photo is decoded once: libvips' operation cache would only keep decoded pixels alive.
 sharp.cache(false);
 
+import { FORMAT_NAMES, refusal, sizeProblem, sniffFormat, type PhotoFormat } from './photo-format.js';
 import { WORKING_LONG_SIDE } from './reader.js';
 
+export { MAX_ASPECT, PHOTO_FORMATS, sniffFormat, type PhotoFormat } from './photo-format.js';
 export { WORKING_LONG_SIDE };
 
-/** The formats cameras and phones write, as sharp names them ('heif' is AVIF here: this libvips has no HEVC decoder). */
-export const PHOTO_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif'] as const;
-export type PhotoFormat = (typeof PHOTO_FORMATS)[number];
-const FORMAT_NAMES = 'JPEG, PNG, WebP, GIF, TIFF, AVIF';
-
-/** No photo of cards is longer than this many times its width; a 1 × 39,000,000 PNG is a way to make a decoder crawl. */
-export const MAX_ASPECT = 8;
 /** A progressive JPEG is decoded once per scan: real ones have about 10; thousands would make a small file cost minutes. */
 export const MAX_JPEG_SCANS = 100;
 /** libheif decodes an AVIF whole, at about 18 bytes a pixel and 0.1 s a megapixel: a smaller cap than the other formats. */
@@ -89,41 +84,6 @@ export interface DecodeOptions {
   timeoutSeconds?: number;
 }
 
-/** The format the bytes are in, from their first bytes; undefined for anything but the photo formats read. */
-export function sniffFormat(bytes: Uint8Array): PhotoFormat | undefined {
-  const at = (offset: number, text: string) =>
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', offset, offset + text.length) === text;
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (at(0, '\x89PNG\r\n\x1a\n')) return 'png';
-  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
-  if (at(0, 'GIF87a') || at(0, 'GIF89a')) return 'gif';
-  if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'tiff';
-  if (at(4, 'ftyp') && isobmffBrands(bytes).some((brand) => brand === 'avif' || brand === 'avis')) return 'heif';
-  return undefined;
-}
-
-/** The major and compatible brands of an ISO media file's leading ftyp box (AVIF may be branded mif1, with avif among the compatible). */
-function isobmffBrands(bytes: Uint8Array): string[] {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  const end = Math.min(view.length, bytes.length >= 4 ? view.readUInt32BE(0) : 0, 256);
-  const brands = [view.toString('latin1', 8, 12)];
-  for (let at = 16; at + 4 <= end; at += 4) brands.push(view.toString('latin1', at, at + 4));
-  return brands;
-}
-
-/** Why the bytes are refused, naming the common non-photos sent by mistake (or on purpose). */
-function refusal(bytes: Uint8Array): string {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
-  const what = head.startsWith('%PDF')
-    ? 'a PDF'
-    : /<svg[\s>]/i.test(head) || /^\s*<\?xml/i.test(head)
-      ? 'SVG or XML (drawn, not decoded)'
-      : /^.{4}ftyp(hei[cx]|hevc|hev[xms]|mif1|msf1)/s.test(head)
-        ? 'HEIC (not readable here)'
-        : 'no image format that is read';
-  return `not a supported image: ${what}; send a photo (${FORMAT_NAMES})`;
-}
-
 /**
  * The header, checked: a photo format (told from the bytes, and agreed by the
  * decoder), at most `maxPixels` (AVIF: MAX_AVIF_PIXELS) and as many bytes
@@ -149,16 +109,14 @@ export async function inspectPhoto(bytes: Uint8Array, maxPixels: number): Promis
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) throw new ImageDecodeError('unsupported', 'the image has no size');
   const cap = format === 'heif' ? Math.min(maxPixels, MAX_AVIF_PIXELS) : maxPixels;
-  if (width * height > cap) throw new ImageDecodeError('too_large', `the image is ${width}×${height}, over ${cap / 1e6} megapixels`);
+  const oversize = sizeProblem(width, height, cap);
+  if (oversize) throw new ImageDecodeError('too_large', oversize);
   const decodedBytes = width * height * (meta.channels ?? 4) * (SAMPLE_BYTES[meta.depth ?? ''] ?? 16);
   if (decodedBytes > MAX_BYTES_PER_CAP_PIXEL * maxPixels) {
     throw new ImageDecodeError(
       'too_large',
       `the image decodes to ${(decodedBytes / 1e6).toFixed(0)} MB; at most ${(MAX_BYTES_PER_CAP_PIXEL * maxPixels) / 1e6} MB`,
     );
-  }
-  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
-    throw new ImageDecodeError('too_large', `the image is ${width}×${height}: more than ${MAX_ASPECT} times longer than wide`);
   }
   const shrink = format === 'jpeg' && !meta.isProgressive ? jpegShrink(Math.max(width, height)) : 1;
   const decodedPixels = Math.ceil(width / shrink) * Math.ceil(height / shrink);

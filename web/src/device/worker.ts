@@ -14,6 +14,7 @@ import { PHOTO_KINDS, photoHint, photoJson } from '../../../api/src/app/photo-js
 import { parseReadOptions } from '../../../api/src/app/read-options';
 import { DomainError } from '../../../api/src/errors';
 import { deserializeWordGraph, type WordGraph } from '../../../api/src/game/word-graph';
+import { DEFAULT_MAX_IMAGE_PIXELS, FORMAT_NAMES, refusal, sizeProblem, sniffFormat } from '../../../api/src/vision/photo-format';
 import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
 import { detectionsFrom } from '../../../api/src/vision/postprocess';
 import { readImage, READER_DEFAULTS, WORKING_LONG_SIDE, type Detect } from '../../../api/src/vision/reader';
@@ -23,8 +24,6 @@ import modelUrl from '../../../model/quiddler.onnx?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import type { DeviceAnswer, Download, FromDevice, Part, Prepared, ReadJob, ToDevice } from './protocol';
 
-/** The largest photo read, as on the server (QUIDDLER_MAX_IMAGE_MEGAPIXELS' default). */
-const MAX_PIXELS = 25_000_000;
 /** How often download progress is posted to the page. */
 const PROGRESS_INTERVAL_MS = 150;
 /** The file name the server reports its model under (GET /api/model `name`). */
@@ -217,16 +216,20 @@ async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {
  * at most WORKING_LONG_SIDE a side, 8-bit RGB; as the server's decodePhoto does.
  */
 async function decode(photo: Blob): Promise<{ rgb: Uint8Array; width: number; height: number; originalWidth: number; originalHeight: number }> {
+  // The server's checks first, in its words: photo formats only (told from the bytes), then the size.
+  const head = new Uint8Array(await photo.slice(0, 1024).arrayBuffer());
+  if (!sniffFormat(head)) throw new DomainError('unsupported', 'unsupported_image', refusal(head));
   let full: ImageBitmap;
   try {
     full = await createImageBitmap(photo, { imageOrientation: 'from-image' });
   } catch {
-    throw new DomainError('unsupported', 'unsupported_image', 'not a readable image: this browser could not decode it (try a JPEG or PNG photo)');
+    throw new DomainError('unsupported', 'unsupported_image', `not a readable image (${FORMAT_NAMES}): this browser could not decode it`);
   }
   const { width: originalWidth, height: originalHeight } = full;
-  if (originalWidth * originalHeight > MAX_PIXELS) {
+  const oversize = sizeProblem(originalWidth, originalHeight, DEFAULT_MAX_IMAGE_PIXELS);
+  if (oversize) {
     full.close();
-    throw new DomainError('too_large', 'image_too_large', `the image is over ${MAX_PIXELS / 1e6} megapixels`);
+    throw new DomainError('too_large', 'image_too_large', oversize);
   }
   const scale = Math.min(1, WORKING_LONG_SIDE / Math.max(originalWidth, originalHeight));
   const width = Math.max(1, Math.round(originalWidth * scale));
