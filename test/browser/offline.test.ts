@@ -188,7 +188,9 @@ test('a new deploy downloads only the files that changed; the others are copied 
   // Only the offline copy's own fetches are counted: the device stays unloaded (its automatic loading from the
   // offline copy could meet the old version's cache being deleted, and fetch a file itself).
   await setCompute(page, 'server');
-  await page.reload(); // the browser checks sw.js on navigation
+  await page.reload(); // the browser checks sw.js on navigation…
+  // …unless it checked a moment ago (a busy machine can run the two close together): then the page's next check finds it.
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   await page.locator(`[data-testid=offline-status][data-state=ready][data-version="${newVersion}"]`).waitFor();
   const kept = await keptFiles(page);
   assert.deepEqual(kept.names, [`quiddler-${newVersion}`], 'the old version is deleted');

@@ -32,7 +32,11 @@ export function useOffline(): Readonly<OfflineState> {
 export function registerOffline(): void {
   if (!willRegister) return;
   const container = navigator.serviceWorker;
-  container.addEventListener('message', (event: MessageEvent<FromServiceWorker>) => onMessage(event.data));
+  container.addEventListener('message', (event: MessageEvent<FromServiceWorker>) => {
+    // A worker replaced while its answer was on the way (an update took over) speaks for a version that is gone.
+    if ((event.source as ServiceWorker | null)?.state === 'redundant') return;
+    onMessage(event.data);
+  });
   // Messages from a worker are held until the page starts listening; on the first visit the page is not controlled yet.
   container.startMessages();
   if (document.readyState === 'complete') void register(container);
