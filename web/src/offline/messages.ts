@@ -24,4 +24,5 @@ export type FromServiceWorker =
   | { type: 'offline-error'; message: string };
 
 /** From a page to the active service worker: "is the offline copy complete?" (answered with offline-ready). */
-export type ToServiceWorker = { type: 'offline-status' };
+/** offline-status: is the copy complete? take-over: a waiting worker is asked to take over now (its copy is complete). */
+export type ToServiceWorker = { type: 'offline-status' } | { type: 'take-over' };

@@ -33,10 +33,13 @@ export function registerOffline(): void {
   if (!willRegister) return;
   const container = navigator.serviceWorker;
   container.addEventListener('message', (event: MessageEvent<FromServiceWorker>) => {
-    // A worker replaced while its answer was on the way (an update took over) speaks for a version that is gone.
-    if ((event.source as ServiceWorker | null)?.state === 'redundant') return;
+    // A worker replaced while its answer was on the way (an update took over) speaks for a version that is gone:
+    // ask the one that replaced it.
+    if ((event.source as ServiceWorker | null)?.state === 'redundant') return void askStatus(container);
     onMessage(event.data);
   });
+  // An update took over this page (its 'ready' may have gone to the page this one replaced): ask the new worker.
+  container.addEventListener('controllerchange', () => void askStatus(container));
   // Messages from a worker are held until the page starts listening; on the first visit the page is not controlled yet.
   container.startMessages();
   if (document.readyState === 'complete') void register(container);
@@ -48,6 +51,7 @@ async function register(container: ServiceWorkerContainer): Promise<void> {
     // updateViaCache 'none': the browser checks sw.js itself on each visit, never from its HTTP cache.
     const registration = await container.register('/sw.js', { scope: '/', updateViaCache: 'none' });
     watchInstall(registration.installing);
+    registration.waiting?.postMessage({ type: 'take-over' } satisfies ToServiceWorker);
     registration.addEventListener('updatefound', () => watchInstall(registration.installing));
   } catch (error) {
     // A worker kept from an earlier visit still serves (a failed update check changes nothing): ask it, below.
@@ -57,6 +61,11 @@ async function register(container: ServiceWorkerContainer): Promise<void> {
     }
   }
   // A later visit: the worker is already active; ask whether its copy is complete (it answers offline-ready).
+  await askStatus(container);
+}
+
+/** Asks the active worker whether its copy is complete: it answers offline-ready (or offline-error). */
+async function askStatus(container: ServiceWorkerContainer): Promise<void> {
   const ready = await container.ready;
   ready.active?.postMessage({ type: 'offline-status' } satisfies ToServiceWorker);
 }
@@ -64,6 +73,8 @@ async function register(container: ServiceWorkerContainer): Promise<void> {
 /** A worker that is dropped while installing failed (its own message says why, when it could send one). */
 function watchInstall(worker: ServiceWorker | null): void {
   worker?.addEventListener('statechange', () => {
+    // Installed beside an active worker: its copy is complete, so it may take over now rather than wait.
+    if (worker.state === 'installed') worker.postMessage({ type: 'take-over' } satisfies ToServiceWorker);
     if (worker.state === 'redundant' && offline.state === 'downloading') fail('the offline copy could not be kept; the page still works online');
   });
 }

@@ -63,6 +63,7 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const message = event.data as ToServiceWorker | undefined;
+  if (message?.type === 'take-over') return void self.skipWaiting();
   if (message?.type !== 'offline-status') return;
   const client = event.source as Client | null;
   event.waitUntil(
