@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Gate, QueueFullError } from '../../api/src/vision/gate.js';
+import { Gate, Precedence, QueueFullError } from '../../api/src/vision/gate.js';
 
 test('a gate never runs more than its size at once, and lets tasks in by arrival', async () => {
   const gate = new Gate(2);
@@ -92,4 +92,32 @@ test('a more urgent task waits ahead of less urgent ones, in arrival order among
   release();
   await Promise.all([running, ...all]);
   assert.deepEqual(order, ['light 1', 'light 2', 'heavy 1', 'heavy 2']);
+});
+
+test('work stands aside for the whole of more urgent work under way, and stops waiting when its signal aborts', async () => {
+  const precedence = new Precedence();
+  const order: string[] = [];
+  let finishLight!: () => void;
+  const light = precedence.during(0, async () => {
+    order.push('light starts');
+    await new Promise<void>((resolve) => (finishLight = resolve));
+    order.push('light ends');
+  });
+  // The heavy reading's step waits though nothing is queued: the light one is merely under way.
+  const heavy = precedence.during(1, async () => {
+    await precedence.clear(1);
+    order.push('heavy step');
+  });
+  // Work of the same or a more urgent priority does not wait.
+  await precedence.clear(0);
+  const cancel = new AbortController();
+  const abandoned = precedence.during(1, () => precedence.clear(1, cancel.signal));
+  await sleep(5);
+  assert.deepEqual(order, ['light starts']);
+  cancel.abort(new Error('client gone'));
+  await assert.rejects(abandoned, /client gone/);
+  finishLight();
+  await Promise.all([light, heavy]);
+  assert.deepEqual(order, ['light starts', 'light ends', 'heavy step']);
+  await precedence.clear(5);
 });

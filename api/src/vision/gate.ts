@@ -79,3 +79,45 @@ export class Gate {
     });
   }
 }
+
+/**
+ * Which work is under way at which priority, so that less urgent work can
+ * stand aside for the whole of more urgent work, not just for the part of it
+ * that is queued. A photo's reading is a chain of inferences with pixel work
+ * between them: a gate orders only the inferences waiting at the moment, so a
+ * heavy photo's next inference slips into every gap of a light photo's reading,
+ * and the light photo waits behind one heavy inference per step.
+ */
+export class Precedence {
+  readonly #underWay = new Map<number, number>();
+  /** Called (and emptied) whenever some work ends. */
+  #onEnd: (() => void)[] = [];
+
+  /** Runs `task` as work of this priority (lower is more urgent). */
+  async during<T>(priority: number, task: () => Promise<T>): Promise<T> {
+    this.#underWay.set(priority, (this.#underWay.get(priority) ?? 0) + 1);
+    try {
+      return await task();
+    } finally {
+      const left = this.#underWay.get(priority)! - 1;
+      if (left === 0) this.#underWay.delete(priority);
+      else this.#underWay.set(priority, left);
+      for (const wake of this.#onEnd.splice(0)) wake();
+    }
+  }
+
+  /** Resolves once no work more urgent than `priority` is under way; rejects when `signal` aborts first. */
+  async clear(priority: number, signal?: AbortSignal): Promise<void> {
+    while ([...this.#underWay.keys()].some((p) => p < priority)) {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const abort = () => reject(signal!.reason);
+        this.#onEnd.push(() => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        });
+        signal?.addEventListener('abort', abort, { once: true });
+      });
+    }
+  }
+}

@@ -7,14 +7,14 @@
  * it. Here they stall only this thread. Requests and answers go by message
  * (model.ts is the other end).
  */
-import { readlinkSync } from 'node:fs';
-import { availableParallelism, getPriority, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
-import { Gate } from './gate.js';
+import { Gate, Precedence } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
 import { detectionsFrom, type Detection } from './postprocess.js';
 import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
+import { lowerThisThread } from './thread-priority.js';
 
 /** A photo to decode and read, with the limits to decode it within. */
 export interface ReadJob extends ReaderOptions {
@@ -51,25 +51,8 @@ export type FromWorker =
 const port = parentPort!;
 const { path } = workerData as { path: string };
 
-/** How much less CPU priority (nice) the reading thread takes than the request thread. */
-const READING_NICENESS = 10;
-
-/**
- * On Linux each thread has its own nice value, and the threads a thread starts
- * (onnxruntime's and libvips' pools) inherit it: lowering this thread's before
- * they start keeps the event loop, and so /api/game and every other request,
- * quick while photos are read on every core. Elsewhere this does nothing.
- */
-function yieldToRequests(): void {
-  try {
-    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(thread)) setPriority(thread, Math.min(19, getPriority(thread) + READING_NICENESS));
-  } catch {
-    // no per-thread priorities here: the reading runs at the process's
-  }
-}
-
-yieldToRequests();
+// Below the event loop, with the threads it starts (see thread-priority.ts).
+lowerThisThread();
 try {
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
   const inputName = session.inputNames[0]!;
@@ -78,6 +61,8 @@ try {
   const infer = (tensor: Float32Array, width: number, height: number, priority = 0) =>
     oneAtATime.run(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })), { priority });
   const cancels = new Map<number, AbortController>();
+  // A heavy photo's inferences wait while a light photo is being read, not only while one of its inferences is queued.
+  const precedence = new Precedence();
 
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'cancel') return cancels.get(message.id)?.abort();
@@ -85,7 +70,9 @@ try {
     const answer =
       message.kind === 'detect'
         ? infer(message.tensor, message.width, message.height).then((detections) => port.postMessage({ id, detections } satisfies FromWorker))
-        : read(message, infer, cancels).then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer));
+        : precedence
+            .during(message.priority, () => read(message, infer, precedence, cancels))
+            .then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer));
     answer.catch((error: unknown) => port.postMessage({ id, error: crossing(error) } satisfies FromWorker));
   });
   port.postMessage({ ready: true, inputName } satisfies FromWorker);
@@ -98,6 +85,7 @@ type Infer = (tensor: Float32Array, width: number, height: number, priority?: nu
 async function read(
   { id, bytes, header, maxPixels, timeoutSeconds, priority, ...options }: ReadJob & { id: number },
   infer: Infer,
+  precedence: Precedence,
   cancels: Map<number, AbortController>,
 ) {
   const cancel = new AbortController();
@@ -109,6 +97,7 @@ async function read(
     const decoded = performance.now();
     // Checked before every inference: a reading nobody waits for any more stops at its next step.
     const detect: Detect = async (tensor, width, height) => {
+      await precedence.clear(priority, cancel.signal);
       cancel.signal.throwIfAborted();
       return infer(tensor, width, height, priority);
     };
