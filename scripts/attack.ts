@@ -63,7 +63,15 @@ for (const [i, f] of run.floods.entries()) {
   );
 }
 
-const { hangs, sigterm } = run;
+const { uploads, hangs, sigterm } = run;
+const uploadStatuses = uploads.answers.map((a) => a.status);
+const uploadsShed = uploads.answers.filter((a) => a.status === 503);
+console.log(
+  `${uploads.clients} uploads of 29 MB at once: ${uploadsShed.length} × 503 with Retry-After ${check(uploadsShed.length > 0 && uploadsShed.every((a) => a.retryAfter), 'uploads past the body budget shed')}, the rest ${[...new Set(uploadStatuses.filter((s) => s !== 503))].join('/')} ${check(
+    uploadStatuses.every((s) => s === 503 || s === 413),
+    'uploads answered 413 or 503',
+  )}; peak RSS ${uploads.peakMb.toFixed(0)} MB ${check(uploads.peakMb <= 600, 'peak RSS ≤ 600 MB during the uploads')}`,
+);
 console.log(
   `hang-ups: ${hangs.clients} clients sent a photo and left at 0.3 s; ${hangs.goneLines} still had work (one log line each; what had not started was dropped), ${hangs.stackLines} stack-trace lines ${check(hangs.stackLines === 0, 'no stack traces for hang-ups')}; a photo right after: ${hangs.next.status} in ${hangs.next.ms.toFixed(0)} ms ${check(hangs.next.status === 200 && hangs.next.ms < 1000, 'abandoned work dropped')}`,
 );

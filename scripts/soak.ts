@@ -14,10 +14,14 @@ const colds = [await coldStartMs(), await coldStartMs(), await coldStartMs()].so
 const growth = (run.after - run.before) / run.before;
 
 console.log(`npm run soak  (${requests} mixed requests, ${concurrency} concurrent, plus a slow uploader and two clients hanging up mid-upload)`);
-console.log(`  answered ${run.sent} in ${run.seconds.toFixed(1)} s (${(run.sent / run.seconds).toFixed(0)}/s), median ${run.medianMs.toFixed(0)} ms`);
+console.log(
+  `  answered ${run.sent} in ${run.seconds.toFixed(1)} s of load (${(run.sent / run.seconds).toFixed(0)}/s), median ${run.medianMs.toFixed(0)} ms`,
+);
 console.log(`  server errors (5xx): ${run.serverErrors}   wrong answers: ${run.wrong.length}   failed connections: ${run.failedConnections}`);
 console.log(`  shed (503 with Retry-After, then retried as told): ${run.shed}`);
-console.log(`  server memory: ${run.before.toFixed(0)} MB before, ${run.after.toFixed(0)} MB after (${(100 * growth).toFixed(1)}%, limit 20%)`);
+console.log(
+  `  server memory, settled: ${run.before.toFixed(0)} MB after the warm-up, then after each round of 400: ${run.sizes.map((mb) => mb.toFixed(0)).join(', ')} MB (${(100 * growth).toFixed(1)}%, limit 20%)`,
+);
 console.log(
   `  SIGTERM under load: exit ${restart.exitCode}; 5xx during ${restart.during.serverErrors}, wrong ${restart.during.wrong.length}; after restart ${restart.after.sent} answered, ${restart.after.wrong.length} wrong`,
 );

@@ -28,6 +28,14 @@ const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
 /** Request bodies above this are refused before a handler sees them: Azure's own limit, so local and deployed answer alike. */
 const MAX_REQUEST_BYTES = 30 * 1024 * 1024;
 /**
+ * The bytes of request bodies held at once, every request together: past it a
+ * request is shed (503 with Retry-After) as it uploads, not buffered. Without
+ * it 200 clients each sending 30 MB would hold 6 GB; with it, bodies hold at
+ * most about eight large phone photos' worth, while the reader takes two
+ * photos at a time anyway.
+ */
+export const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+/**
  * On SIGTERM, requests in flight get this long to finish; then photos still
  * waiting are answered 503 and readings stop at their next step, so the
  * process exits well within the 5 s a supervisor waits.
@@ -97,6 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing = false;
   // Each request's work, to stop: when its client hangs up, or when a shutdown's grace period is over.
   const inFlight = new Set<AbortController>();
+  const bodies = new ByteBudget(MAX_BUFFERED_BYTES);
   const server = createServer((req, res) => {
     const started = performance.now();
     const elapsed = () => `${(performance.now() - started).toFixed(1)} ms`;
@@ -111,7 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       log?.(`${req.method} ${req.url} the client went away after ${elapsed()}; its work was dropped`);
     });
     res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${elapsed()}`));
-    withRequestSignal(work.signal, () => handle(req, res, config, functions)).catch((error) => {
+    withRequestSignal(work.signal, () => handle(req, res, config, functions, bodies)).catch((error) => {
       if (res.destroyed) return; // the client went away: said once, on 'close'
       console.error('local server error:', error);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal server error' } });
@@ -157,16 +166,23 @@ const shuttingDown = () =>
 /** By the path under /api/ (a Map: a name such as __proto__ is just a name that is not there). */
 type Functions = Map<string, HttpFunctionOptions>;
 
-async function handle(req: IncomingMessage, res: ServerResponse, config: Settings, functions: Functions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, config: Settings, functions: Functions, bodies: ByteBudget): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
     const name = /^\/api\/([^/]+)\/?$/.exec(url.pathname)?.[1];
-    return callFunction(functions, name, req, res, url);
+    return callFunction(functions, name, req, res, url, bodies);
   }
   return serveStatic(url.pathname, req, res, config.webRoot);
 }
 
-async function callFunction(functions: Functions, name: string | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function callFunction(
+  functions: Functions,
+  name: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  bodies: ByteBudget,
+): Promise<void> {
   const fn = name === undefined ? undefined : functions.get(name);
   if (!fn) {
     const names = [...functions.keys()].map((n) => `/api/${n}`);
@@ -180,12 +196,25 @@ async function callFunction(functions: Functions, name: string | undefined, req:
       error: { code: 'method_not_allowed', message: `${method} is not allowed on /api/${name}; use ${fn.methods?.join(' or ')}` },
     });
   }
-  const body = await readBody(req);
+  const body = await readBody(req, bodies);
   if (body === 'too_large') {
     return sendJson(res, 413, {
       error: { code: 'body_too_large', message: `the request body is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB` },
     });
   }
+  if (body === 'busy') {
+    res.setHeader('Retry-After', String(RETRY_AFTER_S));
+    return sendJson(res, 503, {
+      error: {
+        code: 'busy',
+        message: `the server is receiving too many uploads at once; try again in ${RETRY_AFTER_S} s`,
+        retry_after_s: RETRY_AFTER_S,
+      },
+    });
+  }
+  // The body's bytes count against the budget until the answer is sent: the handler holds them (and copies of them) until then.
+  if (res.closed) bodies.give(body.length);
+  else res.once('close', () => bodies.give(body.length));
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
   );
@@ -199,22 +228,53 @@ async function callFunction(functions: Functions, name: string | undefined, req:
   res.end(bytes);
 }
 
-/** The whole body, or 'too_large' once it passes the cap (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+/** Bytes that may still be taken, shared by every request of a server. */
+class ByteBudget {
+  constructor(private free: number) {}
+
+  take(bytes: number): boolean {
+    if (bytes > this.free) return false;
+    this.free -= bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.free += bytes;
+  }
+}
+
+/**
+ * The whole body, its bytes taken from `budget` (the caller gives them back);
+ * or 'too_large' once it passes the cap, or 'busy' once the budget runs out:
+ * then what was buffered is let go and the rest is drained, not buffered.
+ */
+function readBody(req: IncomingMessage, budget: ByteBudget): Promise<Buffer | 'too_large' | 'busy'> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let refused: 'too_large' | 'busy' | undefined;
+    const letGo = (why: 'too_large' | 'busy') => {
+      refused = why;
+      budget.give(size);
+      chunks = [];
+    };
     req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      if (size + chunk.length > MAX_REQUEST_BYTES) return letGo('too_large');
+      if (!budget.take(chunk.length)) return letGo('busy');
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) tooLarge = true;
-      else chunks.push(chunk);
+      chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => resolve(refused ?? Buffer.concat(chunks, size)));
+    req.on('error', (error) => {
+      if (!refused) letGo('busy');
+      reject(error);
+    });
     // A client that hangs up mid-body may end the stream with neither 'end' nor 'error'.
     req.on('close', () => {
-      if (!req.complete) reject(new ClientGoneError());
+      if (req.complete) return;
+      if (!refused) letGo('busy');
+      reject(new ClientGoneError());
     });
   });
 }

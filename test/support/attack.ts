@@ -283,6 +283,21 @@ export async function flood(server: ServerProcess, count: number, settleSeconds:
   };
 }
 
+// ---- many large uploads at once --------------------------------------------------------------
+
+/**
+ * `clients` upload a 29 MB body each (under the 30 MB cap) at once: the
+ * server holds a bounded number of bodies (server.ts MAX_BUFFERED_BYTES) and
+ * sheds the rest with 503 as they arrive, so memory stays bounded however many upload.
+ */
+export async function uploadsAtOnce(server: ServerProcess, clients: number) {
+  const body = Buffer.alloc(29 * 1024 * 1024, 0xab);
+  const pid = server.child.pid!;
+  const memory = sampleMemory(pid);
+  const answers = await Promise.all(Array.from({ length: clients }, () => send(server.url, '/api/cards?images=false', raw(body, 'image/jpeg'))));
+  return { clients, answers, peakMb: memory.stop().peak };
+}
+
 // ---- clients that hang up -------------------------------------------------------------------
 
 /** Posts `bytes` as a raw image and hangs up after `ms`, before the answer. */
@@ -356,10 +371,11 @@ export async function attack({ short, allocator = ALLOCATOR_ENV }: AttackOptions
     const classes = await attackClasses(server.url);
     const floods = [];
     for (let round = 0; round < (short ? 1 : 3); round++) floods.push(await flood(server, short ? 8 : 16, short ? 5 : 60));
+    const uploads = await uploadsAtOnce(server, short ? 8 : 16);
     const hangs = await hangUps(server, short ? 10 : 40);
     const alive = (await send(server.url, '/api/game?hand=x/u&deck=z')).status === 200;
     const sigterm = await sigtermDuringDecode(allocator, short ? 2 : 4, short ? 2 : 4);
-    return { quiet, classes, floods, hangs, alive, sigterm };
+    return { quiet, classes, floods, uploads, hangs, alive, sigterm };
   } finally {
     await server.stop();
   }

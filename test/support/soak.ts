@@ -6,7 +6,9 @@
  * Bounded in count and time; it only talks to 127.0.0.1.
  */
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
+import { QUIET_MS } from '../../api/src/idle-memory.js';
 import { realPhotos } from './photos.js';
 import { spawnServer, type ServerProcess } from './server.js';
 
@@ -156,7 +158,7 @@ function quitter(url: string): Promise<void> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 
 /** Each real photo's reading by an idle server: the answer every loaded request must repeat. */
-async function quietReadings(url: string): Promise<Record<string, string>> {
+export async function quietReadings(url: string): Promise<Record<string, string>> {
   const readings: Record<string, string> = {};
   for (const p of realPhotos()) {
     const body = { [p.kind]: p.bytes.toString('base64'), n_cards: p.kind === 'hand' ? p.cards.length : undefined, images: false };
@@ -166,28 +168,75 @@ async function quietReadings(url: string): Promise<Record<string, string>> {
   return readings;
 }
 
+/** Long enough after the last answer for the server to have collected (its quiet time and the collection). */
+/**
+ * The server's resident size once it has given back a burst's garbage: after
+ * its quiet time (idle-memory.ts QUIET_MS) it collects, and the freed pages go
+ * back over the next seconds; sampled each second until it stops falling (two
+ * samples within 1 %), 30 s at most.
+ */
+export async function settledMb(pid: number): Promise<number> {
+  await sleep(QUIET_MS + 1000);
+  let last = memoryMb(pid);
+  for (let waited = 0; waited < 30; waited++) {
+    await sleep(1000);
+    const now = memoryMb(pid);
+    if (now >= last * 0.99) return Math.min(now, last);
+    last = now;
+  }
+  return last;
+}
+
+/** Requests in a round of the soak; the size is taken after each. */
+const ROUND = 400;
+const WARM_UP_ROUNDS = 3;
+
 export async function soak(options: SoakOptions) {
   const server: ServerProcess = await spawnServer();
   try {
     const cases = mixedCases(await quietReadings(server.url));
-    // Warm up with two rounds of the same concurrent mix, so "before" is the server at
-    // its working size (its high-water mark for ~20 concurrent 15 MB bodies, allocator
-    // pools, JIT); growth after that would be a leak.
-    for (let round = 0; round < 2; round++) await hammer(server.url, cases, Math.min(options.requests, 400), options.concurrency);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const before = memoryMb(server.child.pid!);
+    // Warm up with rounds of the same concurrent mix, so "before" is the server at its
+    // working size (allocator pools and arenas, JIT, the body budget's worth of
+    // uploads); growth after that would be a leak. Runs of 8 rounds showed the
+    // working size reached within the first one to three (README, Soak).
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) await hammer(server.url, cases, Math.min(options.requests, ROUND), options.concurrency);
+    const pid = server.child.pid!;
+    const before = await settledMb(pid);
     const started = performance.now();
-    const [load] = await Promise.all([
-      hammer(server.url, cases, options.requests, options.concurrency),
-      slowUploader(server.url, 3000),
-      quitter(server.url),
-      quitter(server.url),
-    ]);
-    const seconds = (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = memoryMb(server.child.pid!);
+    // The run in rounds, the size settled after each: a leak grows round on round, a working size does not.
+    const rounds: Awaited<ReturnType<typeof hammer>>[] = [];
+    const sizes: number[] = [];
+    let seconds = 0;
+    for (let sent = 0; sent < options.requests; sent += ROUND) {
+      const roundStarted = performance.now();
+      const [load] = await Promise.all([
+        hammer(server.url, cases, Math.min(ROUND, options.requests - sent), options.concurrency),
+        ...(sent === 0 ? [slowUploader(server.url, 3000), quitter(server.url), quitter(server.url)] : []),
+      ]);
+      seconds += (performance.now() - roundStarted) / 1000;
+      rounds.push(load);
+      sizes.push(await settledMb(pid));
+    }
+    const load = {
+      sent: rounds.reduce((n, r) => n + r.sent, 0),
+      shed: rounds.reduce((n, r) => n + r.shed, 0),
+      serverErrors: rounds.reduce((n, r) => n + r.serverErrors, 0),
+      wrong: rounds.flatMap((r) => r.wrong),
+      failedConnections: rounds.reduce((n, r) => n + r.failedConnections, 0),
+      failures: rounds.flatMap((r) => r.failures),
+      latencies: rounds.flatMap((r) => r.latencies),
+    };
     const alive = (await fetch(`${server.url}/api/game?hand=x/u&deck=z`)).status === 200;
-    return { ...load, seconds, before, after, alive, medianMs: median(load.latencies) };
+    return {
+      ...load,
+      seconds,
+      wallSeconds: (performance.now() - started) / 1000,
+      before,
+      sizes,
+      after: sizes.at(-1)!,
+      alive,
+      medianMs: median(load.latencies),
+    };
   } finally {
     await server.stop();
   }

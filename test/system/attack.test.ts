@@ -31,6 +31,11 @@ test('costly and malformed inputs: their 4xx at once, bounded memory, no 5xx, a 
   assert.ok(percentile(flood!.gameMs, 99) <= 250, `/api/game p99 ${percentile(flood!.gameMs, 99).toFixed(0)} ms`);
   assert.ok(Math.max(...flood!.cardsMs) <= 2000, `a normal /api/cards took ${Math.max(...flood!.cardsMs).toFixed(0)} ms`);
 
+  const shed = run.uploads.answers.filter((a) => a.status === 503);
+  assert.ok(shed.length > 0 && shed.every((a) => Number(a.retryAfter) > 0), 'uploads past the body budget get 503 with Retry-After');
+  for (const answer of run.uploads.answers) assert.ok([413, 503].includes(answer.status), `a 29 MB upload got ${answer.status}`);
+  assert.ok(run.uploads.peakMb <= 600, `peak RSS ${run.uploads.peakMb.toFixed(0)} MB during the uploads`);
+
   assert.equal(run.hangs.stackLines, 0, 'a hang-up is one log line, not a stack trace');
   assert.ok(run.hangs.goneLines >= 1);
   assert.ok(run.alive);

@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
+import { asWork } from '../idle-memory.js';
 import { Gate, Precedence } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
 import { detectionsFrom, type Detection } from './postprocess.js';
@@ -54,7 +55,10 @@ const { path } = workerData as { path: string };
 // Below the event loop, with the threads it starts (see thread-priority.ts).
 lowerThisThread();
 try {
-  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: availableParallelism(),
+    graphOptimizationLevel: 'all',
+  });
   const inputName = session.inputNames[0]!;
   // One inference at a time: concurrent readings queue instead of oversubscribing the cores.
   const oneAtATime = new Gate(1);
@@ -67,12 +71,14 @@ try {
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'cancel') return cancels.get(message.id)?.abort();
     const { id } = message;
-    const answer =
+    // Counted as this thread's work: its decoded photos and tensors are given back once readings stop (idle-memory.ts).
+    const answer = asWork(() =>
       message.kind === 'detect'
         ? infer(message.tensor, message.width, message.height).then((detections) => port.postMessage({ id, detections } satisfies FromWorker))
         : precedence
             .during(message.priority, () => read(message, infer, precedence, cancels))
-            .then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer));
+            .then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer)),
+    );
     answer.catch((error: unknown) => port.postMessage({ id, error: crossing(error) } satisfies FromWorker));
   });
   port.postMessage({ ready: true, inputName } satisfies FromWorker);
