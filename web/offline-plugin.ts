@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformWithEsbuild, type Plugin, type ResolvedConfig } from 'vite';
+import { build } from 'esbuild';
+import type { Plugin, ResolvedConfig } from 'vite';
 import type { PrecacheEntry } from './src/offline/messages.js';
 
 /** The worker's file, at the site root so its scope is the whole site. */
@@ -41,16 +42,19 @@ export function cacheVersion(entries: PrecacheEntry[]): string {
   return sha256Hex(entries.map((entry) => `${entry.url} ${entry.hash}`).join('\n')).slice(0, 12);
 }
 
-/** Compiles the service worker with the list put in. */
+/** Compiles the service worker, with what it imports (src/shared/), into one classic script with the list put in. */
 export async function serviceWorkerCode(entries: PrecacheEntry[]): Promise<string> {
   const version = cacheVersion(entries);
-  const source = await readFile(SERVICE_WORKER_SOURCE, 'utf8');
-  const { code } = await transformWithEsbuild(source, SERVICE_WORKER_SOURCE, {
-    loader: 'ts',
+  const { outputFiles } = await build({
+    entryPoints: [SERVICE_WORKER_SOURCE],
+    bundle: true,
+    write: false,
     format: 'iife',
     target: 'es2020',
+    logLevel: 'silent',
     define: { __PRECACHE__: JSON.stringify(entries), __CACHE_VERSION__: JSON.stringify(version) },
   });
+  const code = outputFiles[0]!.text;
   const megabytes = (entries.reduce((sum, entry) => sum + entry.bytes, 0) / 1e6).toFixed(1);
   return `// Quiddler assistant service worker, version ${version}: ${entries.length} files, ${megabytes} MB (written by web/offline-plugin.ts)\n${code}`;
 }

@@ -22,6 +22,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import dictionaryUrl from '../../../dictionary/sowpods.dawg?url';
 import modelUrl from '../../../model/quiddler.onnx?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { readStream, sha256Hex } from '../shared/bytes';
 import type { DeviceAnswer, Download, FromDevice, Part, Prepared, ReadJob, ToDevice } from './protocol';
 
 /** How often download progress is posted to the page. */
@@ -85,29 +86,17 @@ async function download(url: string, what: Download): Promise<Uint8Array> {
   const response = (await cachedResponse(url)) ?? (await fetch(url));
   if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
   const total = Number(response.headers.get('Content-Length')) || 0;
-  const chunks: Uint8Array[] = [];
   let loaded = 0;
   let said = 0;
   const say = () => scope.postMessage({ kind: 'progress', download: what, loaded, total: Math.max(total, loaded) });
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
+  const bytes = await readStream(response.body, (n) => {
+    loaded += n;
     // At most a few times a second: a 14 MB file arrives in hundreds of chunks.
-    if (performance.now() - said >= PROGRESS_INTERVAL_MS) {
-      said = performance.now();
-      say();
-    }
-  }
+    if (performance.now() - said < PROGRESS_INTERVAL_MS) return;
+    said = performance.now();
+    say();
+  });
   say();
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
   return bytes;
 }
 
@@ -179,10 +168,7 @@ function toDetections(output: InferenceSession.OnnxValueMapType) {
 
 /** The model's version as the server gives it (GET /api/model): the first 12 hex digits of its SHA-256. */
 async function contentVersion(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .slice(0, 12);
+  return (await sha256Hex(bytes)).slice(0, 12);
 }
 
 async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {

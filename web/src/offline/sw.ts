@@ -18,6 +18,7 @@
  * - message {type:'offline-status'}: answered with offline-ready once the cache
  *   is complete (missing files, say evicted, are fetched again first).
  */
+import { readStream, sha256Hex } from '../shared/bytes';
 import type { FromServiceWorker, PrecacheEntry, ToServiceWorker } from './messages';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -172,7 +173,7 @@ async function download(cache: Cache, entry: PrecacheEntry, onBytes: (n: number)
   // readers of one entry that outgrows a private window's in-memory cache both fail midway ("network error").
   const response = await fetch(entry.url, { cache: 'no-store' });
   if (!response.ok || !response.body) throw new Error(`${entry.url} answered ${response.status}`);
-  const body = await readAll(response.body, onBytes);
+  const body = await readStream(response.body, onBytes);
   // A deploy landing mid-install could serve a newer index.html than the one listed: keep nothing mismatched.
   if ((await sha256Hex(body)) !== entry.hash) throw new Error(`${entry.url} changed on the server during the download; reload to try again`);
   await cache.put(entry.url, keptResponse(response, body, entry.hash));
@@ -186,30 +187,6 @@ function keptResponse(response: Response, body: Uint8Array<ArrayBuffer>, hash: s
   headers.delete('Content-Length');
   headers.set(HASH_HEADER, hash);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** The whole stream, each chunk's size reported as it arrives. */
-async function readAll(stream: ReadableStream<Uint8Array>, onBytes: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = stream.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    chunks.push(read.value);
-    length += read.value.byteLength;
-    onBytes(read.value.byteLength);
-  }
-  const whole = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return whole;
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Counts downloaded bytes and posts them to the pages, at most every PROGRESS_INTERVAL_MS. */
