@@ -23,11 +23,9 @@ export interface Answer<T> {
   where: Where;
 }
 
-/** The player moved on (a new photo, a new turn): the answer is no longer wanted. */
-export class Cancelled extends Error {}
-
+/** The player moved on (a new photo, a new turn): the answer is no longer wanted, on the server (axios) or the device (an AbortError). */
 export function isCancel(error: unknown): boolean {
-  return error instanceof Cancelled || axios.isCancel(error);
+  return (error instanceof DOMException && error.name === 'AbortError') || axios.isCancel(error);
 }
 
 /**
@@ -54,18 +52,6 @@ async function route<T>(compute: Compute, deviceIsReady: boolean, onDevice: () =
   return server().catch((error: unknown) => (unreachable(error) ? device() : Promise.reject(error)));
 }
 
-/** Settles as `work` does, or with Cancelled as soon as `signal` aborts (the device's work then ends unwatched). */
-function cancellable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => {});
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(new Cancelled('cancelled'));
-    if (signal.aborted) return stop();
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
-}
-
 /** A data: URL's bytes (a fetch of a data: URL would need the CSP to allow it). */
 export function dataUrlToBlob(src: string): Blob {
   const comma = src.indexOf(',');
@@ -90,7 +76,7 @@ export function readCards(
     const job: ReadJob = { ...(handCount !== null ? { nCards: handCount } : {}) };
     if (photos.hand) job.hand = dataUrlToBlob(photos.hand);
     if (photos.deck) job.deck = dataUrlToBlob(photos.deck);
-    return cancellable(readOnDevice(job, signal), signal);
+    return readOnDevice(job, signal);
   };
   return route(compute, deviceReadsWell(), onDevice, () => readOnServer(photos, handCount, signal));
 }
@@ -107,7 +93,7 @@ export function solveGame(
   return route(
     compute,
     device.solver === 'ready',
-    () => cancellable(adviseOnDevice(request, signal), signal),
+    () => adviseOnDevice(request, signal),
     () => adviseOnServer(hand, deck, turn, signal),
   );
 }

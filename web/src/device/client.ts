@@ -137,13 +137,29 @@ async function ready(part: Part): Promise<void> {
   if (why) throw new DeviceError({ code: 'device_error', message: `this device could not do it: ${why}` });
 }
 
+/**
+ * Settles as `work` does, or rejects with an AbortError as soon as `signal`
+ * aborts: a part still loading goes on loading, for the next caller.
+ */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => {});
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(new DOMException('cancelled', 'AbortError'));
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/** Reads the photos on the device; when `signal` aborts, the answer is an AbortError at once and the reading stops at its next inference. */
 export async function readOnDevice(job: ReadJob, signal?: AbortSignal): Promise<CardsResponse> {
-  await ready('reader');
+  await untilAborted(ready('reader'), signal);
   return call({ kind: 'read', job }, signal);
 }
 
 export async function adviseOnDevice(request: GameRequest, signal?: AbortSignal): Promise<GameResponse> {
-  await ready('solver');
+  await untilAborted(ready('solver'), signal);
   return call({ kind: 'advise', request }, signal);
 }
 

@@ -13,7 +13,7 @@ import { answerTurn, parseGameInput } from '../../../api/src/app/game-service';
 import { PHOTO_KINDS, photoHint, photoJson } from '../../../api/src/app/photo-json';
 import { parseReadOptions } from '../../../api/src/app/read-options';
 import { DomainError } from '../../../api/src/errors';
-import { deserializeWordGraph, type WordGraph } from '../../../api/src/game/word-graph';
+import { deserializeWordGraph } from '../../../api/src/game/word-graph';
 import { DEFAULT_MAX_IMAGE_PIXELS, FORMAT_NAMES, refusal, sizeProblem, sniffFormat } from '../../../api/src/vision/photo-format';
 import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
 import { detectionsFrom } from '../../../api/src/vision/postprocess';
@@ -109,31 +109,20 @@ interface Reader {
   threads: number;
 }
 
-let readerPart: Promise<Reader> | undefined;
-let solverPart: Promise<WordGraph> | undefined;
-
-function once<T>(get: () => Promise<T> | undefined, set: (p: Promise<T> | undefined) => void, load: () => Promise<T>): Promise<T> {
-  let part = get();
-  if (!part) {
-    part = load();
-    set(part);
-    part.catch(() => set(undefined)); // a failed load (offline, say) may be tried again
-  }
-  return part;
+/** Loads on first use, shares that one load with every later caller, and forgets a failed one (offline, say) so it may be tried again. */
+function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (!loading) {
+      loading = load();
+      loading.catch(() => (loading = undefined));
+    }
+    return loading;
+  };
 }
 
-const loadReader = () =>
-  once(
-    () => readerPart,
-    (p) => (readerPart = p),
-    createReader,
-  );
-const loadSolver = () =>
-  once(
-    () => solverPart,
-    (p) => (solverPart = p),
-    async () => deserializeWordGraph(await download(dictionaryUrl, 'dictionary')),
-  );
+const loadReader = loadedOnce(createReader);
+const loadSolver = loadedOnce(async () => deserializeWordGraph(await download(dictionaryUrl, 'dictionary')));
 
 async function createReader(): Promise<Reader> {
   const ort = await import('onnxruntime-web/wasm');
