@@ -1,7 +1,8 @@
 /**
  * Loopback load tests of the running app server (a separate process, started
  * here and stopped after): /api/cards with a real photo and /api/game, each
- * with 2 and 8 concurrent clients for 20 s. Reports requests/s, latency
+ * with 2, 8 and 32 concurrent clients for 20 s (32: the reader's whole queue
+ * and its two slots, so none should be shed). Reports requests/s, latency
  * percentiles, errors and the server's peak memory (VmHWM from /proc).
  */
 import { readFileSync } from 'node:fs';
@@ -51,8 +52,10 @@ export async function benchLoad(): Promise<Row[]> {
     const rows = [
       ...(await load(server, '/api/cards', 2, cards, { p50: 300 })),
       ...(await load(server, '/api/cards', 8, cards)),
+      ...(await load(server, '/api/cards', 32, cards)),
       ...(await load(server, '/api/game', 2, game)),
       ...(await load(server, '/api/game', 8, game)),
+      ...(await load(server, '/api/game', 32, game)),
     ];
     rows.push({ what: 'server peak RSS over all runs', value: `${memoryMb(server.child.pid!, 'VmHWM').toFixed(0)} MB` });
     return rows;

@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
 import { attack, percentile } from '../support/attack.js';
+import { spawnServer } from '../support/server.js';
 
 test('costly and malformed inputs: their 4xx at once, bounded memory, no 5xx, a prompt clean exit', { timeout: 120_000 }, async () => {
   const run = await attack({ short: true });
@@ -44,3 +46,23 @@ test('costly and malformed inputs: their 4xx at once, bounded memory, no 5xx, a 
   assert.ok(run.sigterm.exitMs < 5000, `exit after ${run.sigterm.exitMs.toFixed(0)} ms`);
   for (const status of run.sigterm.statuses) assert.ok(status === 200 || status === 503, `a client during SIGTERM got ${status}`);
 });
+
+test(
+  'photo work runs below the event loop: every thread but the main one is lowered, decodes the most',
+  { skip: process.platform !== 'linux' && 'per-thread priorities are Linux only', timeout: 60_000 },
+  async () => {
+    const server = await spawnServer();
+    try {
+      // Field 19 of /proc/PID/task/TID/stat is the nice value; the name (field 2) may hold spaces, so count from its ')'.
+      const nice = (tid: string) => Number(readFileSync(`/proc/${server.child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const threads = readdirSync(`/proc/${server.child.pid}/task`);
+      const main = nice(String(server.child.pid));
+      const others = threads.filter((tid) => tid !== String(server.child.pid)).map(nice);
+      assert.ok(others.length > 4, `${others.length} other threads`);
+      for (const value of others) assert.ok(value >= Math.min(19, main + 10), `a thread at nice ${value}, the event loop at ${main}`);
+      assert.ok(others.includes(Math.min(19, main + 19)), 'the decoding pool at the lowest priority');
+    } finally {
+      await server.stop();
+    }
+  },
+);
