@@ -16,6 +16,8 @@ Two staged sets for the reader's framing logic (never for training):
               desk or tripod shot where the cards fill a small part of the frame
   --sideways  each photo turned a quarter either way (a portrait photo stored
               without its EXIF turn)
+  --close     only photos whose corners are large (long side >= 40 px): close
+              shots, which stay legible when --desk shrinks them
 """
 import argparse
 import json
@@ -50,14 +52,17 @@ def main():
     ap.add_argument("--skip", type=int, default=0, help="start this many seeds into the held-out range (a further set)")
     ap.add_argument("--desk", action="store_true", help="shrink each photo onto a 1600x1200 background")
     ap.add_argument("--sideways", action="store_true", help="turn each photo a quarter either way")
+    ap.add_argument("--close", action="store_true", help="only photos whose corners' long side is at least 40 px")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     photos, unreadable = {}, []
     for i in range(args.skip, args.skip + args.n):
-        img, _, _, cards = render.render_photo(HELDOUT_SEED + i)
+        img, boxes, _, cards = render.render_photo(HELDOUT_SEED + i)
         name = "heldout-%04d.png" % i
         if cards is None:
             unreadable.append(name)
+            continue
+        if args.close and min(max(b[2] - b[0], b[3] - b[1]) for b in boxes) < 40:
             continue
         if args.desk:
             img = desk_shot(img, HELDOUT_SEED + i)

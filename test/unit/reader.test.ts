@@ -211,7 +211,7 @@ test('a portrait frame read in doubt is also read a quarter turned, and kept tur
   assert.equal(sure.inferences, 1);
 });
 
-test('a small photo with nothing in it is not searched in tiles', async () => {
+test('a small photo with nothing in it is searched once more, at 2:1, in a few tiles', async () => {
   const image = gradient(640, 480);
   let calls = 0;
   const reading = await readImage(
@@ -223,7 +223,28 @@ test('a small photo with nothing in it is not searched in tiles', async () => {
     { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' },
   );
   assert.deepEqual(reading.cards, []);
-  assert.ok(calls <= 3, `${calls} inferences: the first look and at most the turned photo`);
+  // The first look, 9 tiles at 2:1 (640×480 at twice its size, a quarter overlap), at most the turned photo.
+  assert.ok(calls <= 12, `${calls} inferences`);
+});
+
+test('corners too small to find at 1:1 are found in tiles at 2:1, then read enlarged', async () => {
+  const width = 1600;
+  const height = 1200;
+  const data = new Uint8Array(width * height * 3).fill(128);
+  // 10 px long: under the fake detector's 16 at 1:1, found at 2:1, read surely at 4:1.
+  const corners: Box[] = [
+    [700, 500, 705, 510],
+    [716, 501, 721, 511],
+  ];
+  for (const [x1, y1, x2, y2] of corners) {
+    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set([255, 0, 0], 3 * (y * width + x));
+  }
+  const reading = await readImage(redBlobs, { data, width, height }, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  assert.equal(reading.cards.length, 2, 'both corners read');
+  for (const c of reading.cards) assert.ok(c.score > 0.9, 'read sure once enlarged');
+  assert.ok(reading.region, 'a region was read enlarged');
+  // The first look, 9 tiles at 1:1, 49 at 2:1, the region: bounded.
+  assert.ok(reading.inferences <= 62, `${reading.inferences} inferences`);
 });
 
 test('the bench variants are the same bytes on every run', async () => {

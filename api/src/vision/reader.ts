@@ -97,6 +97,12 @@ const MAX_REGION_ZOOM = 4;
 const MIN_GAIN = 1.3;
 /** Tiles read the photo this many times finer than the first look (at most the photo's own pixels). */
 const TILE_GAIN = 2.5;
+/**
+ * When those find nothing, tiles twice as fine again, up to this zoom: a far
+ * card's corners can be 7-14 px in the photo's own pixels, which the detector
+ * cannot see at 1:1 but finds (if not yet reads) at 2:1.
+ */
+const MAX_FIND_ZOOM = 2;
 /** Tiles overlap by a quarter, so a fan cut by one tile's edge is whole in the next. */
 const TILE_STRIDE = 0.75;
 /** At most this many closer looks, each framed from the last. */
@@ -192,8 +198,16 @@ async function lookCloser(
   const tileZoom = Math.min(1, TILE_GAIN * current.view.zoom);
   // Nothing read surely in a photo with pixels to spare: the cards may be too small to see at this scale at all.
   const unsure = current.cards.every((c) => c.score < SURE_SCORE);
-  if (mayTile && unsure && tileZoom >= MIN_GAIN * current.view.zoom) finds.push(...(await tileFinds(detect, image, tileZoom)));
-  else if (!small && read.length > 0) return undefined;
+  let tiled = false;
+  if (mayTile && unsure) {
+    // The finer level only while nothing at all is found: it costs about four times the first.
+    for (const [level, zoom] of [tileZoom, Math.min(MAX_FIND_ZOOM, 2 * tileZoom)].entries()) {
+      if (zoom < MIN_GAIN * current.view.zoom || (level > 0 && finds.length > 0)) continue;
+      finds.push(...(await tileFinds(detect, image, zoom)));
+      tiled = true;
+    }
+  }
+  if (!tiled && !small && read.length > 0) return undefined;
   const cluster = strongestCluster(finds);
   if (!cluster) return undefined;
   const side = medianSide(cluster);
