@@ -177,7 +177,7 @@ test('sw.js is checked on every visit, and the device files have their types', a
   }
 });
 
-test('a new deploy downloads only the files that changed; the others are copied from the kept version', { timeout: LONG }, async (t) => {
+test('a new deploy downloads only the files that changed; the others are copied from the kept version', { timeout: LONG + 60_000 }, async (t) => {
   const oldVersion = cacheVersion(await servedList());
   const index = join(webRoot, 'index.html');
   await writeFile(index, (await readFile(index, 'utf8')).replace('</head>', '  <!-- redeployed -->\n  </head>'));
@@ -193,17 +193,19 @@ test('a new deploy downloads only the files that changed; the others are copied 
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   const newReady = page.locator(`[data-testid=offline-status][data-state=ready][data-version="${newVersion}"]`);
   // A new worker activates once the old one has no fetch of this page's under way; now and then one (a stream the
-  // reload left open) holds it past the moment, and the next navigation, as a player's next visit, lets it take over.
-  if (
-    !(await newReady.waitFor({ timeout: 30_000 }).then(
+  // reload left open) holds it past the moment, and a later navigation, as a player's next visit, lets it take over.
+  // Up to three more visits, 30 s apart (one was not always enough: the old worker's hold is not yet explained).
+  const readyWithin = (ms: number) =>
+    newReady.waitFor({ timeout: ms }).then(
       () => true,
       () => false,
-    ))
-  ) {
-    t.diagnostic('the new worker was still waiting after 30 s: reloaded once more');
+    );
+  for (let visit = 1; visit <= 3 && !(await readyWithin(30_000)); visit++) {
+    t.diagnostic(`the new worker was still waiting after 30 s: visit ${visit} more`);
     await page.reload();
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   }
-  await newReady.waitFor();
+  await newReady.waitFor({ timeout: 30_000 });
   // The new worker may say it is ready (its copy is complete) a moment before it has deleted the old copy.
   let kept = await keptFiles(page);
   for (const end = Date.now() + 10_000; kept.names.length > 1 && Date.now() < end; kept = await keptFiles(page)) {
