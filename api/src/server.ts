@@ -265,15 +265,20 @@ function readBody(req: IncomingMessage, budget: ByteBudget): Promise<Buffer | 't
       size += chunk.length;
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(refused ?? Buffer.concat(chunks, size)));
+    // Once the body is whole its bytes are the caller's to give back: a late 'error' or 'close' must not give them twice.
+    let whole = false;
+    req.on('end', () => {
+      whole = !refused;
+      resolve(refused ?? Buffer.concat(chunks, size));
+    });
     req.on('error', (error) => {
-      if (!refused) letGo('busy');
+      if (!refused && !whole) letGo('busy');
       reject(error);
     });
     // A client that hangs up mid-body may end the stream with neither 'end' nor 'error'.
     req.on('close', () => {
       if (req.complete) return;
-      if (!refused) letGo('busy');
+      if (!refused && !whole) letGo('busy');
       reject(new ClientGoneError());
     });
   });
