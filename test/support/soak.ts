@@ -168,7 +168,6 @@ export async function quietReadings(url: string): Promise<Record<string, string>
   return readings;
 }
 
-/** Long enough after the last answer for the server to have collected (its quiet time and the collection). */
 /**
  * The server's resident size once it has given back a burst's garbage: after
  * its quiet time (idle-memory.ts QUIET_MS) it collects, and the freed pages go
@@ -202,7 +201,6 @@ export async function soak(options: SoakOptions) {
     for (let round = 0; round < WARM_UP_ROUNDS; round++) await hammer(server.url, cases, Math.min(options.requests, ROUND), options.concurrency);
     const pid = server.child.pid!;
     const before = await settledMb(pid);
-    const started = performance.now();
     // The run in rounds, the size settled after each: a leak grows round on round, a working size does not.
     const rounds: Awaited<ReturnType<typeof hammer>>[] = [];
     const sizes: number[] = [];
@@ -230,7 +228,6 @@ export async function soak(options: SoakOptions) {
     return {
       ...load,
       seconds,
-      wallSeconds: (performance.now() - started) / 1000,
       before,
       sizes,
       after: sizes.at(-1)!,

@@ -6,7 +6,7 @@
 import { DomainError } from '../errors.js';
 import { requestSignal } from '../request-signal.js';
 import { settings as processSettings, type Settings } from '../settings.js';
-import { Gate, QueueFullError } from './gate.js';
+import { Gate, QueueFullError, untilAborted } from './gate.js';
 import { inspectPhoto, type DecodedPhoto } from './image.js';
 import { loadDetector } from './model.js';
 import type { WorkerReading } from './model-worker.js';
@@ -74,21 +74,10 @@ export async function readPhoto(
   const read = () => photoGate.run(() => detector.read(job, stop), { ...queue, priority });
   const work = header.heavy ? heavyGate.run(read, { ...queue, queueLimit: Math.max(1, Math.floor(settings.readQueue * HEAVY_QUEUE_SHARE)) }) : read();
   try {
-    return inPhotoPixelsWithImage(await untilStopped(work, stop));
+    return inPhotoPixelsWithImage(await untilAborted(work, stop));
   } catch (error) {
     throw explain(error, deadlineMs);
   }
-}
-
-/** The work's result, or the signal's reason as soon as it aborts (the work then settles on its own, unwatched). */
-function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  work.catch(() => {});
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    if (signal.aborted) return stop();
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
 }
 
 function inPhotoPixelsWithImage({ image, decodeMs, inferenceMs, ...reading }: WorkerReading): Reading {

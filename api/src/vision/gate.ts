@@ -121,3 +121,19 @@ export class Precedence {
     }
   }
 }
+
+/**
+ * The work's result, or the signal's reason as soon as it aborts: the caller
+ * stops waiting at once, and the work settles on its own, unwatched (what it
+ * does on abort is its own affair: a reading stops at its next step).
+ */
+export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => {});
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}

@@ -55,10 +55,7 @@ const { path } = workerData as { path: string };
 // Below the event loop, with the threads it starts (see thread-priority.ts).
 lowerThisThread();
 try {
-  const session = await ort.InferenceSession.create(path, {
-    intraOpNumThreads: availableParallelism(),
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
   const inputName = session.inputNames[0]!;
   // One inference at a time: concurrent readings queue instead of oversubscribing the cores.
   const oneAtATime = new Gate(1);

@@ -5,6 +5,7 @@
  */
 import { reactive } from 'vue';
 import type { CardsResponse, ErrorResponse, GameRequest, GameResponse } from '../../../api/src/app/contract';
+import { untilAborted } from '../../../api/src/vision/gate';
 import type { DeviceAnswer, Download, FromDevice, Part, Prepared, ReadJob, ToDevice } from './protocol';
 
 /** The device reads well enough to prefer it to the server when its warm-up inference (640×480) takes at most this. */
@@ -138,21 +139,10 @@ async function ready(part: Part): Promise<void> {
 }
 
 /**
- * Settles as `work` does, or rejects with an AbortError as soon as `signal`
- * aborts: a part still loading goes on loading, for the next caller.
+ * Reads the photos on the device; when `signal` aborts, the answer is its
+ * reason (the page's AbortError) at once, a part still loading goes on loading
+ * for the next caller, and the reading stops at its next inference.
  */
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => {});
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(new DOMException('cancelled', 'AbortError'));
-    if (signal.aborted) return stop();
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
-}
-
-/** Reads the photos on the device; when `signal` aborts, the answer is an AbortError at once and the reading stops at its next inference. */
 export async function readOnDevice(job: ReadJob, signal?: AbortSignal): Promise<CardsResponse> {
   await untilAborted(ready('reader'), signal);
   return call({ kind: 'read', job }, signal);
