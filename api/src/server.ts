@@ -12,10 +12,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
 import type { HttpFunctionOptions } from '@azure/functions';
+import { adviserFor, closeAdvisers } from './app/advise-pool.js';
 import { createServices } from './app/services.js';
 import { DomainError } from './errors.js';
 import { apiFunctions } from './functions/index.js';
-import { loadDictionary } from './game/dictionary.js';
 import { API_HEADERS } from './http/respond.js';
 import { ClientGoneError, withRequestSignal } from './request-signal.js';
 import { PROJECT_ROOT, settings as processSettings, type Settings } from './settings.js';
@@ -93,14 +93,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Keyed by the path under /api/ each is served at (its route, or else its name), as Azure serves them.
   const functions: Functions = new Map(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  // Warm up: the first request should not pay for loading the dictionary or the model.
-  // Both at once: the detector starts in a thread of its own.
-  await Promise.all([
-    loadDictionary(config.dictionaryPath),
-    loadDetector(config.modelPath).catch((error: Error) =>
-      console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
-    ),
-  ]);
+  // Warm up: the first request should not pay for loading the dictionary or the model. The game's threads
+  // first: they are up and named before the detector's start lowers every other thread (thread-priority.ts).
+  await adviserFor(config.dictionaryPath).warm();
+  await loadDetector(config.modelPath).catch((error: Error) =>
+    console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
+  );
 
   let closing = false;
   // Each request's work, to stop: when its client hangs up, or when a shutdown's grace period is over.
@@ -367,7 +365,7 @@ async function main(): Promise<void> {
     // Every request answered, then the detector's thread stopped once idle: exiting under its native work can abort.
     running
       .close()
-      .then(() => closeDetectors())
+      .then(() => Promise.all([closeDetectors(), closeAdvisers()]))
       .then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));

@@ -4,10 +4,11 @@
  * CLI call these and only translate in and out.
  */
 import { DomainError } from '../errors.js';
+import { requestSignal } from '../request-signal.js';
 import type { Settings } from '../settings.js';
 import { modelInfo } from '../vision/model-info.js';
 import type { CardsResponse, GameResponse, ModelResponse, PlayResponse } from './contract.js';
-import { adviseTurn } from './advise.js';
+import { adviserFor } from './advise-pool.js';
 import { parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
 import { photoJson } from './photo-json.js';
 import { readPhotos, type ReadRequest } from './reading-service.js';
@@ -31,7 +32,8 @@ export function createServices(settings: Settings): Services {
   };
   return {
     settings,
-    advise: (input) => adviseTurn(input, settings.dictionaryPath),
+    // Searched in the adviser's threads (advise-pool.ts), off the event loop; a turn still queued when its client goes is dropped.
+    advise: (input) => adviserFor(settings.dictionaryPath).advise(input, requestSignal()),
     async readCards(request) {
       const started = performance.now();
       const photos = await readPhotos(request, settings);
@@ -52,7 +54,7 @@ export function createServices(settings: Settings): Services {
       let play: GameResponse;
       try {
         input = parseGameInput({ ...options, hand: hand.tokens, deck: deck.tokens });
-        play = await adviseTurn(input, settings.dictionaryPath);
+        play = await adviserFor(settings.dictionaryPath).advise(input, requestSignal());
       } catch (error) {
         // Anything wrong now is about the cards read: say so, with what was read, so they can be corrected.
         if (error instanceof DomainError) {

@@ -15,7 +15,7 @@ import { Gate, Precedence } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
 import { detectionsFrom, type Detection } from './postprocess.js';
 import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
-import { lowerThisThread } from './thread-priority.js';
+import { lowerThisThread } from '../thread-priority.js';
 
 /** A photo to decode and read, with the limits to decode it within. */
 export interface ReadJob extends ReaderOptions {

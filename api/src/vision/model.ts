@@ -6,12 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../settings.js';
+import { startWorkerBeside } from '../worker-thread.js';
 import { ImageDecodeError } from './image.js';
 import type { FromWorker, ReadJob, ToWorker, WorkerError, WorkerReading } from './model-worker.js';
 import type { Detection } from './postprocess.js';
-import { lowerBackgroundThreads } from './thread-priority.js';
+import { lowerBackgroundThreads } from '../thread-priority.js';
 
 export interface Detector {
   path: string;
@@ -43,18 +44,10 @@ export function loadDetector(path: string): Promise<Detector> {
   return detector;
 }
 
-/** The worker beside this file: built, model-worker.js; run from source (tsx), model-worker.ts. */
-function startWorker(path: string): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./model-worker.js', import.meta.url), { workerData: { path } });
-  // Node 20 does not apply tsx's hooks to a worker's entry file: the worker registers them, then imports the .ts.
-  const [tsx, worker] = [import.meta.resolve('tsx/esm/api'), new URL('./model-worker.ts', import.meta.url).href].map((url) => JSON.stringify(url));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); })`, { eval: true, workerData: { path } });
-}
-
 async function createDetector(path: string): Promise<Detector> {
   const started = performance.now();
   const classes = readFile(join(PROJECT_ROOT, 'model', 'classes.json'), 'utf8').then((text) => JSON.parse(text) as { labels: string[] });
-  const worker = startWorker(path);
+  const worker = startWorkerBeside(import.meta.url, 'model-worker', { path });
   // A worker that dies takes its session along: the next caller starts another.
   worker.once('exit', () => sessions.delete(path));
   const { inputName, call, idle } = await connect(worker);

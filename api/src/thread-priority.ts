@@ -3,7 +3,7 @@
  * photos are decoded and read on every core. On Linux each thread has its own
  * nice value and a thread inherits its creator's; elsewhere these do nothing.
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** How much less CPU priority (nice) the detector's threads take than the event loop that answers requests. */
@@ -25,7 +25,23 @@ export function lowerThisThread(): void {
 }
 
 /**
- * Lowers every thread of the process but the main one (whose thread id is the
+ * The name a thread that answers requests (a game-solving thread) gives
+ * itself, so that lowerBackgroundThreads leaves it at the event loop's
+ * priority: a turn must not wait behind photo work.
+ */
+const REQUEST_THREAD_NAME = 'quiddler-turns';
+
+/** Names the calling thread a request thread. Call it first thing in the thread: a lowering after that passes it by. */
+export function markRequestThread(): void {
+  try {
+    writeFileSync('/proc/thread-self/comm', REQUEST_THREAD_NAME);
+  } catch {
+    // no per-thread names (and so no per-thread priorities) here
+  }
+}
+
+/**
+ * Lowers every thread of the process but the main one and the request threads (whose thread id is the
  * process id). libuv's pool is shared by the whole process and was started by
  * the main thread, at its priority: sharp decodes there, and the libvips
  * threads it starts inherit that. Left at the event loop's priority, one 25 MP
@@ -39,10 +55,18 @@ export function lowerBackgroundThreads(): void {
   try {
     for (const name of readdirSync('/proc/self/task')) {
       const thread = Number(name);
-      if (Number.isInteger(thread) && thread !== process.pid) lower(thread, DECODING_NICENESS);
+      if (Number.isInteger(thread) && thread !== process.pid && !isRequestThread(name)) lower(thread, DECODING_NICENESS);
     }
   } catch {
     // not Linux: nothing to lower
+  }
+}
+
+function isRequestThread(thread: string): boolean {
+  try {
+    return readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim() === REQUEST_THREAD_NAME;
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,146 @@
+/**
+ * Turns answered in threads of their own (advise-worker.ts), one per core (at
+ * most four), each with its own copy of the word graph: the event loop only
+ * parses requests and writes answers, so it keeps accepting connections and
+ * serving other requests while turns are searched, and the cores share the
+ * searching. One turn per thread at a time; the rest wait in a bounded queue
+ * (busy past it, which the HTTP adapters answer 503 with Retry-After) and
+ * leave it, unsearched, when their request's signal aborts.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { DomainError } from '../errors.js';
+import { Gate, QueueFullError } from '../vision/gate.js';
+import { startWorkerBeside } from '../worker-thread.js';
+import type { CrossingError, FromAdviser, ToAdviser } from './advise-worker.js';
+import type { GameResponse } from './contract.js';
+import type { GameInput } from './game-service.js';
+
+/** Turns that may wait for a thread; past it a turn is refused at once (a normal turn takes ~30 ms, so these wait ~1 s at most). */
+export const ADVISE_QUEUE = 64;
+/** What a busy answer tells a client to wait before trying again. */
+const RETRY_AFTER_S = 1;
+
+export interface Adviser {
+  /** The best play for a validated turn; rejects with a busy DomainError when the queue is full, or with the signal's reason when it aborts first. */
+  advise(input: GameInput, signal?: AbortSignal): Promise<GameResponse>;
+  /** Resolves once every thread has loaded the word graph. */
+  warm(): Promise<void>;
+}
+
+const advisers = new Map<string, { adviser: Adviser; close: () => Promise<void> }>();
+
+/** The process's adviser over the word list at `dictionaryPath` (started on first use, shared by every caller). */
+export function adviserFor(dictionaryPath: string): Adviser {
+  let entry = advisers.get(dictionaryPath);
+  if (!entry) {
+    entry = createAdviser(dictionaryPath, Math.min(4, Math.max(1, availableParallelism())));
+    advisers.set(dictionaryPath, entry);
+  }
+  return entry.adviser;
+}
+
+/** Stops every adviser's threads once their turns in hand are answered (a turn's search is bounded: tens of milliseconds). */
+export async function closeAdvisers(): Promise<void> {
+  const all = [...advisers.values()];
+  advisers.clear();
+  await Promise.all(all.map(({ close }) => close()));
+}
+
+function createAdviser(dictionaryPath: string, size: number) {
+  const gate = new Gate(size);
+  const threads: (AdviserThread | undefined)[] = Array.from({ length: size });
+  // A thread that stopped (a crash, an exhausted heap) is replaced by the next turn that needs it.
+  const thread = (slot: number) => {
+    const current = threads[slot];
+    if (current && !current.stopped) return current;
+    return (threads[slot] = new AdviserThread(dictionaryPath));
+  };
+  const idle = new Set(threads.keys());
+  const advise = async (input: GameInput, signal?: AbortSignal) => {
+    try {
+      return await gate.run(
+        async () => {
+          // The gate lets at most `size` turns in, so one slot is always free here.
+          const slot = idle.values().next().value!;
+          idle.delete(slot);
+          try {
+            return await thread(slot).answer(input);
+          } finally {
+            idle.add(slot);
+          }
+        },
+        { signal, queueLimit: ADVISE_QUEUE },
+      );
+    } catch (error) {
+      if (!(error instanceof QueueFullError)) throw error;
+      throw new DomainError('busy', 'busy', `the game solver is busy (${error.waiting} turns waiting); try again in ${RETRY_AFTER_S} s`, {
+        retry_after_s: RETRY_AFTER_S,
+      });
+    }
+  };
+  const warm = async () => {
+    await Promise.all(threads.map((_, slot) => thread(slot).ready));
+  };
+  const close = async () => {
+    await Promise.all(threads.map((t) => t?.close()));
+  };
+  return { adviser: { advise, warm }, close };
+}
+
+/** One solving thread and the turns sent to it. It holds the process open only while a turn is pending. */
+class AdviserThread {
+  readonly ready: Promise<void>;
+  stopped = false;
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (response: GameResponse) => void; reject: (error: Error) => void }>();
+  #nextId = 0;
+
+  constructor(dictionaryPath: string) {
+    this.#worker = startWorkerBeside(import.meta.url, 'advise-worker', { path: dictionaryPath });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#worker.on('message', (message: FromAdviser) => {
+        if ('ready' in message) return message.ready ? resolve() : reject(new Error(`the word list could not be loaded: ${message.error}`));
+        const call = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        if (this.#pending.size === 0) this.#worker.unref();
+        if ('error' in message) call?.reject(rebuilt(message.error));
+        else call?.resolve(message.response);
+      });
+      const fail = (error: Error) => {
+        this.stopped = true;
+        reject(error);
+        for (const call of this.#pending.values()) call.reject(error);
+        this.#pending.clear();
+      };
+      this.#worker.on('error', fail);
+      this.#worker.on('exit', (code) => fail(new Error(`a game-solving thread stopped (exit ${code})`)));
+    });
+    // Held open while the word graph loads (someone may be waiting on it), then only while a turn is pending.
+    this.ready.then(
+      () => this.#pending.size === 0 && this.#worker.unref(),
+      () => {}, // its failure reaches whoever waits on it: warm-up, or the first turn
+    );
+  }
+
+  async answer(input: GameInput): Promise<GameResponse> {
+    await this.ready;
+    return new Promise<GameResponse>((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, input } satisfies ToAdviser);
+    });
+  }
+
+  async close(): Promise<void> {
+    while (this.#pending.size > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.stopped = true;
+    await this.#worker.terminate();
+  }
+}
+
+/** A failure from the thread as the callers expect it: a DomainError stays one (an invalid turn is still a 400). */
+function rebuilt({ message, domain }: CrossingError): Error {
+  return domain ? new DomainError(domain.kind, domain.code, message, domain.details) : new Error(message);
+}
