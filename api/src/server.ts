@@ -93,12 +93,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Keyed by the path under /api/ each is served at (its route, or else its name), as Azure serves them.
   const functions: Functions = new Map(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  // Warm up: the first request should not pay for loading the dictionary or the model. The game's threads
-  // first: they are up and named before the detector's start lowers every other thread (thread-priority.ts).
-  await adviserFor(config.dictionaryPath).warm();
-  await loadDetector(config.modelPath).catch((error: Error) =>
-    console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
-  );
+  // Warm up: the first request should not pay for loading the dictionary, compiling the search or loading the
+  // model. Both at once, each in threads of their own.
+  await Promise.all([
+    adviserFor(config.dictionaryPath).warm(),
+    loadDetector(config.modelPath).catch((error: Error) =>
+      console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
+    ),
+  ]);
 
   let closing = false;
   // Each request's work, to stop: when its client hangs up, or when a shutdown's grace period is over.

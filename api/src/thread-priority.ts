@@ -31,6 +31,16 @@ export function lowerThisThread(): void {
  */
 const REQUEST_THREAD_NAME = 'quiddler-turns';
 
+/** Request threads that have not named themselves yet: a lowering waits for them. */
+const starting = new Set<Promise<unknown>>();
+
+/** Tells a lowering to wait for a request thread until `named` settles (it settles once the thread has named itself). */
+export function requestThreadStarting(named: Promise<unknown>): void {
+  starting.add(named);
+  const done = () => starting.delete(named);
+  named.then(done, done);
+}
+
 /** Names the calling thread a request thread. Call it first thing in the thread: a lowering after that passes it by. */
 export function markRequestThread(): void {
   try {
@@ -41,7 +51,8 @@ export function markRequestThread(): void {
 }
 
 /**
- * Lowers every thread of the process but the main one and the request threads (whose thread id is the
+ * Lowers every thread of the process but the main one and the request threads
+ * (once those starting have named themselves) (whose thread id is the
  * process id). libuv's pool is shared by the whole process and was started by
  * the main thread, at its priority: sharp decodes there, and the libvips
  * threads it starts inherit that. Left at the event loop's priority, one 25 MP
@@ -51,7 +62,9 @@ export function markRequestThread(): void {
  * the lower priority. V8's helper threads are lowered too: the main thread does
  * a collection's work itself when they are slow, so it is never held up on them.
  */
-export function lowerBackgroundThreads(): void {
+export async function lowerBackgroundThreads(): Promise<void> {
+  // Nothing is awaited between the last check and the listing: a request thread started before it is named by then.
+  while (starting.size > 0) await Promise.allSettled([...starting]);
   try {
     for (const name of readdirSync('/proc/self/task')) {
       const thread = Number(name);

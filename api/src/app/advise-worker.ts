@@ -11,7 +11,7 @@ import { loadDictionary } from '../game/dictionary.js';
 import { asWork } from '../idle-memory.js';
 import { markRequestThread } from '../thread-priority.js';
 import type { GameResponse } from './contract.js';
-import { answerTurn, type GameInput } from './game-service.js';
+import { answerTurn, parseGameInput, type GameInput } from './game-service.js';
 
 /** A DomainError (or any failure) in a form that crosses threads. */
 export type CrossingError = { message: string; domain?: { kind: ErrorKind; code: string; details: Record<string, unknown> } };
@@ -23,10 +23,15 @@ export type FromAdviser =
 // At the event loop's priority, above photo work (thread-priority.ts): first, before any lowering can pass by.
 markRequestThread();
 const port = parentPort!;
+/** A ten-card normal turn: every branch of the search. */
+const WARM_UP_TURN = parseGameInput({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });
+const WARM_UP_TURNS = 4;
 const { path } = workerData as { path: string };
 
 try {
   const graph = await loadDictionary(path);
+  // The first turns run the search before it is compiled (several times slower): pay that now, not on a player's turn.
+  for (let i = 0; i < WARM_UP_TURNS; i++) answerTurn(graph, WARM_UP_TURN);
   port.on('message', ({ id, input }: ToAdviser) => {
     // Counted as this thread's work: the search's garbage is given back once turns stop coming (idle-memory.ts).
     asWork(async () => answerTurn(graph, input)).then(

@@ -68,7 +68,7 @@ async function createDetector(path: string): Promise<Detector> {
   // Warm-up: the first run allocates and plans; pay that now, not on a user's request.
   await detect(new Float32Array(3 * 480 * 640).fill(0.5), 640, 480);
   // Every thread that does photo work now exists (libuv's pool, the detector's): all go below the event loop.
-  lowerBackgroundThreads();
+  await lowerBackgroundThreads();
   return { path, labels: (await classes).labels, inputName, loadMs: performance.now() - started, detect, read };
 }
 
