@@ -1,9 +1,10 @@
 /**
- * Turns answered in threads of their own (advise-worker.ts), one per core (at
- * most four), each with its own copy of the word graph: the event loop only
- * parses requests and writes answers, so it keeps accepting connections and
- * serving other requests while turns are searched, and the cores share the
- * searching. One turn per thread at a time; the rest wait in a bounded queue
+ * Turns answered in threads of their own (advise-worker.ts), each with its own
+ * copy of the word graph: the event loop only parses requests and writes
+ * answers, so it keeps accepting connections and serving other requests while
+ * turns are searched (a Node event loop busy with synchronous work accepts one
+ * new connection per turn of the loop: 32 clients connecting at once waited up
+ * to 10 s for their first answer). One turn per thread at a time; the rest wait in a bounded queue
  * (busy past it, which the HTTP adapters answer 503 with Retry-After) and
  * leave it, unsearched, when their request's signal aborts.
  */
@@ -20,12 +21,13 @@ import type { GameInput } from './game-service.js';
 /** Turns that may wait for a thread; past it a turn is refused at once (a normal turn takes ~30 ms, so these wait ~1 s at most). */
 export const ADVISE_QUEUE = 64;
 /**
- * Each thread's young generation: a search makes much short-lived garbage, and
- * V8 keeps this space committed between collections. Node's default (about 48
- * MB) made two threads hold 100 MB more after a burst of turns; 16 MB holds 70
- * MB, for about 4 % fewer turns a second (4 MB: 50 MB, but 30 % fewer).
+ * One thread per core but one (at least one, at most four): the event loop
+ * keeps a core for parsing and answering. On two cores, two threads answered
+ * 65 turns a second against one's 31, but each held another ~50 MB, and with
+ * the client, the event loop and two searches wanting the two cores, a turn
+ * beside a photo flood waited longer.
  */
-const YOUNG_GENERATION_MB = 16;
+export const ADVISE_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
 /** What a busy answer tells a client to wait before trying again. */
 const RETRY_AFTER_S = 1;
 
@@ -42,7 +44,7 @@ const advisers = new Map<string, { adviser: Adviser; close: () => Promise<void> 
 export function adviserFor(dictionaryPath: string): Adviser {
   let entry = advisers.get(dictionaryPath);
   if (!entry) {
-    entry = createAdviser(dictionaryPath, Math.min(4, Math.max(1, availableParallelism())));
+    entry = createAdviser(dictionaryPath, ADVISE_THREADS);
     advisers.set(dictionaryPath, entry);
   }
   return entry.adviser;
@@ -64,18 +66,18 @@ function createAdviser(dictionaryPath: string, size: number) {
     if (current && !current.stopped) return current;
     return (threads[slot] = new AdviserThread(dictionaryPath));
   };
-  const idle = new Set(threads.keys());
+  // Most recently used last, and taken first: one turn at a time stays on one thread, whose caches are warm.
+  const idle = [...threads.keys()].reverse();
   const advise = async (input: GameInput, signal?: AbortSignal) => {
     try {
       return await gate.run(
         async () => {
           // The gate lets at most `size` turns in, so one slot is always free here.
-          const slot = idle.values().next().value!;
-          idle.delete(slot);
+          const slot = idle.pop()!;
           try {
             return await thread(slot).answer(input);
           } finally {
-            idle.add(slot);
+            idle.push(slot);
           }
         },
         { signal, queueLimit: ADVISE_QUEUE },
@@ -105,12 +107,7 @@ class AdviserThread {
   #nextId = 0;
 
   constructor(dictionaryPath: string) {
-    this.#worker = startWorkerBeside(
-      import.meta.url,
-      'advise-worker',
-      { path: dictionaryPath },
-      { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
-    );
+    this.#worker = startWorkerBeside(import.meta.url, 'advise-worker', { path: dictionaryPath });
     this.ready = new Promise<void>((resolve, reject) => {
       this.#worker.on('message', (message: FromAdviser) => {
         if ('ready' in message) return message.ready ? resolve() : reject(new Error(`the word list could not be loaded: ${message.error}`));
