@@ -4,10 +4,10 @@
  * inside the worker first (Node 20 does not apply a parent's hooks to a
  * worker's entry file).
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-export function startWorkerBeside(moduleUrl: string, entry: string, workerData: unknown): Worker {
-  if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(`./${entry}.js`, moduleUrl), { workerData });
+export function startWorkerBeside(moduleUrl: string, entry: string, workerData: unknown, options: WorkerOptions = {}): Worker {
+  if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(`./${entry}.js`, moduleUrl), { ...options, workerData });
   const [tsx, worker] = [import.meta.resolve('tsx/esm/api'), new URL(`./${entry}.ts`, moduleUrl).href].map((url) => JSON.stringify(url));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); })`, { eval: true, workerData });
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); })`, { ...options, eval: true, workerData });
 }

@@ -23,11 +23,18 @@ export const ADVISE_QUEUE = 64;
 /**
  * One thread per core but one (at least one, at most four): the event loop
  * keeps a core for parsing and answering. On two cores, two threads answered
- * 65 turns a second against one's 31, but each held another ~50 MB, and with
- * the client, the event loop and two searches wanting the two cores, a turn
- * beside a photo flood waited longer.
+ * 65 turns a second against one's 31, but each held its own heap, and with the
+ * event loop and two searches (and a loopback client) wanting the two cores, a
+ * turn beside a photo flood waited longer (p99 60-65 ms with one, up to 138).
  */
 export const ADVISE_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
+/**
+ * A thread's young generation: a search makes much short-lived garbage, and V8
+ * keeps this space committed once grown, collections or not. With Node's own
+ * (about 48 MB) the soak's settled size was about 100 MB above the server's
+ * without a game thread; at 16 MB, about 50, for about 4 % fewer turns a second.
+ */
+const YOUNG_GENERATION_MB = 16;
 /** What a busy answer tells a client to wait before trying again. */
 const RETRY_AFTER_S = 1;
 
@@ -107,7 +114,8 @@ class AdviserThread {
   #nextId = 0;
 
   constructor(dictionaryPath: string) {
-    this.#worker = startWorkerBeside(import.meta.url, 'advise-worker', { path: dictionaryPath });
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    this.#worker = startWorkerBeside(import.meta.url, 'advise-worker', { path: dictionaryPath }, { resourceLimits });
     this.ready = new Promise<void>((resolve, reject) => {
       this.#worker.on('message', (message: FromAdviser) => {
         if ('ready' in message) return message.ready ? resolve() : reject(new Error(`the word list could not be loaded: ${message.error}`));
