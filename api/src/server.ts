@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import azureFunctions from '@azure/functions';
 import type { HttpFunctionOptions } from '@azure/functions';
 import { adviserFor, closeAdvisers } from './app/advise-pool.js';
+import { loadDictionary } from './game/dictionary.js';
 import { createServices } from './app/services.js';
 import { DomainError } from './errors.js';
 import { apiFunctions } from './functions/index.js';
@@ -93,10 +94,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Keyed by the path under /api/ each is served at (its route, or else its name), as Azure serves them.
   const functions: Functions = new Map(Object.entries(apiFunctions(createServices(config))).map(([name, fn]) => [fn.route ?? name, fn]));
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  // Warm up: the first request should not pay for loading the dictionary, compiling the search or loading the
-  // model. Both at once, each in threads of their own.
+  // Warm up: the first request should not pay for loading the dictionary (and, in game threads, compiling the
+  // search) or loading the model. Both at once: the detector starts in a thread of its own.
   await Promise.all([
-    adviserFor(config.dictionaryPath).warm(),
+    config.gameThreads > 0 ? adviserFor(config.dictionaryPath, config.gameThreads).warm() : loadDictionary(config.dictionaryPath),
     loadDetector(config.modelPath).catch((error: Error) =>
       console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
     ),

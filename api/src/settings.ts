@@ -36,6 +36,11 @@ export interface Settings {
   maxImagePixels: number;
   /** Photos that may wait for the reader beyond the ones being read; past it a request is answered 503 at once. */
   readQueue: number;
+  /**
+   * Threads that search turns off the event loop (app/advise-pool.ts), 0 to 4;
+   * 0 (the default): on the event loop.
+   */
+  gameThreads: number;
   /** A decode is stopped after this many seconds (whole seconds: libvips' unit). */
   decodeTimeoutS: number;
   /** A photo not read this long after it arrived (waiting included) is answered 503, and its work stops. */
@@ -78,6 +83,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, DEFAULT_MAX_IMAGE_PIXELS / 1e6, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
     ),
     readQueue: whole(env.QUIDDLER_READ_QUEUE, 32, 'QUIDDLER_READ_QUEUE'),
+    gameThreads: upTo(env.QUIDDLER_GAME_THREADS, 0, 4, 'QUIDDLER_GAME_THREADS'),
     decodeTimeoutS: whole(env.QUIDDLER_DECODE_TIMEOUT_S, 5, 'QUIDDLER_DECODE_TIMEOUT_S'),
     readTimeoutMs: positive(env.QUIDDLER_READ_TIMEOUT_MS, 10_000, 'QUIDDLER_READ_TIMEOUT_MS'),
     urlTimeoutMs: positive(env.QUIDDLER_URL_TIMEOUT_MS, 5000, 'QUIDDLER_URL_TIMEOUT_MS'),
@@ -107,6 +113,13 @@ function positive(value: string | undefined, fallback: number, name: string): nu
 function whole(value: string | undefined, fallback: number, name: string): number {
   const number = positive(value, fallback, name);
   if (!Number.isInteger(number)) throw new SettingsError(`${name} must be a whole number, got "${value}"`);
+  return number;
+}
+
+function upTo(value: string | undefined, fallback: number, max: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > max) throw new SettingsError(`${name} must be a whole number from 0 to ${max}, got "${value}"`);
   return number;
 }
 

@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 
 /** How much less CPU priority (nice) the detector's threads take than the event loop that answers requests. */
 export const READING_NICENESS = 10;
@@ -60,16 +59,11 @@ export function markRequestThread(): void {
  * decode takes a core away from the detector's threads (nice 10 weigh a tenth
  * of nice 0), and a normal photo read beside it waits seconds. Run once the
  * pool and the detector's threads exist; threads started later by those inherit
- * the lower priority. V8's helper threads are lowered too, and scavenges (the
- * young generation's collections) stop using them.
+ * the lower priority. V8's helper threads are lowered too.
  */
 export async function lowerBackgroundThreads(): Promise<void> {
   // Nothing is awaited between the last check and the listing: a request thread started before it is named by then.
   while (starting.size > 0) await Promise.allSettled([...starting]);
-  // A parallel scavenge makes the collecting thread wait for the helpers that took a share of it, and lowered
-  // helpers are late under load: each thread scavenges its own young generation alone instead (a turn beside a
-  // photo flood: p50 38 → 33 ms, p99 60–76 → 46–67 ms).
-  setFlagsFromString('--no-parallel-scavenge');
   try {
     for (const name of readdirSync('/proc/self/task')) {
       const thread = Number(name);

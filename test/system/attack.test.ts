@@ -51,7 +51,7 @@ test(
   'photo work runs below the event loop and the game threads: every other thread is lowered, decodes the most',
   { skip: process.platform !== 'linux' && 'per-thread priorities are Linux only', timeout: 60_000 },
   async () => {
-    const server = await spawnServer();
+    const server = await spawnServer({ QUIDDLER_GAME_THREADS: '1' });
     try {
       const task = (tid: string, file: string) => readFileSync(`/proc/${server.child.pid}/task/${tid}/${file}`, 'utf8');
       // Field 19 of /proc/PID/task/TID/stat is the nice value; the name (field 2) may hold spaces, so count from its ')'.

@@ -11,7 +11,7 @@ const turn = parseGameInput({ hand: 'a/cl/g/in/th/m/p/o/u/y', deck: 'n' });
 test.after(() => closeAdvisers());
 
 test("a turn answered in the game's threads is the turn answered here, over the real SOWPODS graph", async () => {
-  const adviser = adviserFor(DEFAULT_DICTIONARY);
+  const adviser = adviserFor(DEFAULT_DICTIONARY, 1);
   await adviser.warm();
   const here = answerTurn(await loadDictionary(DEFAULT_DICTIONARY), turn);
   assert.deepEqual(await adviser.advise(turn), here);
@@ -26,7 +26,7 @@ test('a turn that breaks a rule is the same DomainError from a thread as in-proc
     .then(async () => answerTurn(await loadDictionary(DEFAULT_DICTIONARY), tooMany))
     .catch((error: unknown) => error);
   assert.ok(expected instanceof DomainError, 'in-process it is a DomainError');
-  await assert.rejects(adviserFor(DEFAULT_DICTIONARY).advise(tooMany), (error: unknown) => {
+  await assert.rejects(adviserFor(DEFAULT_DICTIONARY, 1).advise(tooMany), (error: unknown) => {
     assert.ok(error instanceof DomainError);
     assert.equal(error.kind, expected.kind);
     assert.equal(error.code, expected.code);
@@ -36,7 +36,7 @@ test('a turn that breaks a rule is the same DomainError from a thread as in-proc
 });
 
 test('past the queue a turn is refused at once as busy, and the queued ones are all answered', async () => {
-  const adviser = adviserFor(DEFAULT_DICTIONARY);
+  const adviser = adviserFor(DEFAULT_DICTIONARY, 1);
   const burst = Array.from({ length: ADVISE_QUEUE + 20 }, () => adviser.advise(turn));
   const settled = await Promise.allSettled(burst);
   const busy = settled.filter((s) => s.status === 'rejected' && s.reason instanceof DomainError && s.reason.kind === 'busy');
@@ -48,7 +48,7 @@ test('past the queue a turn is refused at once as busy, and the queued ones are 
 });
 
 test('a queued turn whose signal aborts leaves the queue with its reason', async () => {
-  const adviser = adviserFor(DEFAULT_DICTIONARY);
+  const adviser = adviserFor(DEFAULT_DICTIONARY, 1);
   const ahead = Array.from({ length: 8 }, () => adviser.advise(turn));
   const gone = new AbortController();
   const waiting = adviser.advise(turn, gone.signal);

@@ -4,11 +4,13 @@
  * answers, so it keeps accepting connections and serving other requests while
  * turns are searched (a Node event loop busy with synchronous work accepts one
  * new connection per turn of the loop: 32 clients connecting at once waited up
- * to 10 s for their first answer). One turn per thread at a time; the rest wait in a bounded queue
- * (busy past it, which the HTTP adapters answer 503 with Retry-After) and
- * leave it, unsearched, when their request's signal aborts.
+ * to 10 s for their first answer). One turn per thread at a time; the rest
+ * wait in a bounded queue (busy past it, which the HTTP adapters answer 503
+ * with Retry-After) and leave it, unsearched, when their request's signal
+ * aborts. Off by default (settings.gameThreads): a thread's V8 heap made the
+ * server's settled size move by ±50 MB between measurements, and that is not
+ * understood yet (README, "Load").
  */
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
 import { Gate, QueueFullError } from '../vision/gate.js';
@@ -20,14 +22,6 @@ import type { GameInput } from './game-service.js';
 
 /** Turns that may wait for a thread; past it a turn is refused at once (a normal turn takes ~30 ms, so these wait ~1 s at most). */
 export const ADVISE_QUEUE = 64;
-/**
- * One thread per core but one (at least one, at most four): the event loop
- * keeps a core for parsing and answering. On two cores, two threads answered
- * 65 turns a second against one's 31, but each held its own heap, and with the
- * event loop and two searches (and a loopback client) wanting the two cores, a
- * turn beside a photo flood waited longer (p99 60-65 ms with one, up to 138).
- */
-export const ADVISE_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
 /**
  * A thread's young generation: a search makes much short-lived garbage, and V8
  * keeps this space committed once grown, collections or not. With Node's own
@@ -47,11 +41,14 @@ export interface Adviser {
 
 const advisers = new Map<string, { adviser: Adviser; close: () => Promise<void> }>();
 
-/** The process's adviser over the word list at `dictionaryPath` (started on first use, shared by every caller). */
-export function adviserFor(dictionaryPath: string): Adviser {
+/**
+ * The process's adviser over the word list at `dictionaryPath`, with `threads`
+ * threads (started on first use, shared by every caller; the first call's count holds).
+ */
+export function adviserFor(dictionaryPath: string, threads: number): Adviser {
   let entry = advisers.get(dictionaryPath);
   if (!entry) {
-    entry = createAdviser(dictionaryPath, ADVISE_THREADS);
+    entry = createAdviser(dictionaryPath, threads);
     advisers.set(dictionaryPath, entry);
   }
   return entry.adviser;

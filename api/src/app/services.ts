@@ -8,6 +8,7 @@ import { requestSignal } from '../request-signal.js';
 import type { Settings } from '../settings.js';
 import { modelInfo } from '../vision/model-info.js';
 import type { CardsResponse, GameResponse, ModelResponse, PlayResponse } from './contract.js';
+import { adviseTurn } from './advise.js';
 import { adviserFor } from './advise-pool.js';
 import { parseGameInput, parseGameOptions, type GameInput } from './game-service.js';
 import { photoJson } from './photo-json.js';
@@ -30,10 +31,14 @@ export function createServices(settings: Settings): Services {
     const { name, version } = await modelInfo(settings);
     return { name, version };
   };
+  // On the event loop, or in the game's threads when the settings ask (advise-pool.ts): there a turn still queued when its client goes is dropped.
+  const advise = (input: GameInput) =>
+    settings.gameThreads > 0
+      ? adviserFor(settings.dictionaryPath, settings.gameThreads).advise(input, requestSignal())
+      : adviseTurn(input, settings.dictionaryPath);
   return {
     settings,
-    // Searched in the adviser's threads (advise-pool.ts), off the event loop; a turn still queued when its client goes is dropped.
-    advise: (input) => adviserFor(settings.dictionaryPath).advise(input, requestSignal()),
+    advise,
     async readCards(request) {
       const started = performance.now();
       const photos = await readPhotos(request, settings);
@@ -54,7 +59,7 @@ export function createServices(settings: Settings): Services {
       let play: GameResponse;
       try {
         input = parseGameInput({ ...options, hand: hand.tokens, deck: deck.tokens });
-        play = await adviserFor(settings.dictionaryPath).advise(input, requestSignal());
+        play = await advise(input);
       } catch (error) {
         // Anything wrong now is about the cards read: say so, with what was read, so they can be corrected.
         if (error instanceof DomainError) {
