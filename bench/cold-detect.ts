@@ -6,7 +6,7 @@ import { loadDetector } from '../api/src/vision/model.js';
 
 const photo = readFileSync(process.argv[2]!);
 const started = performance.now();
-await loadDetector(settings().modelPath);
+await loadDetector(settings());
 const sessionMs = performance.now() - started;
 const first = performance.now();
 await readPhoto(photo);

@@ -9,7 +9,10 @@
  * train.py --init) lists every stage's metrics.json, oldest first: the training
  * totals add up, the held-out figures are the last stage's. The earlier stages
  * may instead be given as the model card they produced (a copy of the old
- * model/model.json), whose training totals are carried over.
+ * model/model.json), whose training totals are carried over; given alone (no
+ * new detector stage), its corner metrics are carried over too.
+ * --corner-reader METRICS_JSON adds the corner reader's training and validation
+ * (model/training/train_classifier.py's metrics.json).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +25,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     heldout: { type: 'string' },
+    'corner-reader': { type: 'string' },
     real: { type: 'string', default: fileURLToPath(new URL('../../shared/real-photos/labels.json', import.meta.url)) },
   },
 });
@@ -42,15 +46,32 @@ interface StageMetrics {
 /** The earlier stages as an earlier model card records them (their metrics.json files are not kept). */
 interface EarlierCard {
   trained: { stages_minutes: number[]; iterations: number; synthetic_photos_seen: number };
+  synthetic_heldout: { photos: number; map50: number; photos_all_corners_right: number };
+}
+/** What train_classifier.py writes. */
+interface CornerReaderMetrics {
+  crops: number;
+  corners_read_right: number;
+  no_corner_right: number;
+  detector_boxes: number;
+  detector_label_right: number;
+  reader_label_right: number;
+  iterations: number;
+  crops_seen: number;
+  minutes: number;
+  params: number;
 }
 const inputs = metricsPath.split(',').map((path) => JSON.parse(readFileSync(path, 'utf8')) as StageMetrics | EarlierCard);
 const earlier = inputs.filter((input): input is EarlierCard => 'trained' in input);
 const stages = inputs.filter((input): input is StageMetrics => 'train_minutes' in input);
-if (stages.length === 0) {
-  console.error('give at least one stage metrics.json (train.py writes it); an earlier model.json may precede it');
+if (stages.length === 0 && earlier.length === 0) {
+  console.error('give a stage metrics.json (train.py writes it) or an earlier model.json, or both');
   process.exit(2);
 }
-const metrics = stages.at(-1)!;
+const last = stages.at(-1);
+const corners = last
+  ? { photos: last.n_photos, map50: last.mAP50, photos_all_corners_right: last.photos_all_right }
+  : earlier.at(-1)!.synthetic_heldout;
 const stagesMinutes = [...earlier.flatMap((card) => card.trained.stages_minutes), ...stages.map((stage) => stage.train_minutes)];
 const total = (key: 'iters' | 'images') =>
   stages.reduce((sum, stage) => sum + stage[key], 0) +
@@ -60,6 +81,8 @@ const scores = await readLabelledPhotos(values.real!);
 const real = summarizeScores(scores);
 const heldout = values.heldout ? summarizeScores(await readLabelledPhotos(values.heldout)) : undefined;
 const { turnedViews, viewDegrees, viewScope } = settings();
+const cornerReader = values['corner-reader'] ? (JSON.parse(readFileSync(values['corner-reader'], 'utf8')) as CornerReaderMetrics) : undefined;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
   classes_scheme: 'label 0 background; 1..31 upright corner index of each card; 32..62 the same rotated 180°',
@@ -71,9 +94,9 @@ const card = {
     synthetic_photos_seen: total('images'),
   },
   synthetic_heldout: {
-    photos: metrics.n_photos,
-    map50: Math.round(metrics.mAP50 * 1000) / 1000,
-    photos_all_corners_right: Math.round(metrics.photos_all_right * 1000) / 1000,
+    photos: corners.photos,
+    map50: Math.round(corners.map50 * 1000) / 1000,
+    photos_all_corners_right: Math.round(corners.photos_all_corners_right * 1000) / 1000,
     ...(heldout && {
       read_by_the_product: {
         photos: heldout.photos,
@@ -83,6 +106,23 @@ const card = {
       },
     }),
   },
+  ...(cornerReader && {
+    corner_reader: {
+      architecture: 'a 7-layer CNN reading a 40×40 crop around each box the detector finds (model/training/classifier.py)',
+      params: cornerReader.params,
+      trained: { machine, minutes: Math.round(cornerReader.minutes), iterations: cornerReader.iterations, crops_seen: cornerReader.crops_seen },
+      validation: {
+        crops: cornerReader.crops,
+        corners_read_right: round3(cornerReader.corners_read_right),
+        no_corner_right: round3(cornerReader.no_corner_right),
+        on_the_detectors_boxes: {
+          boxes: cornerReader.detector_boxes,
+          detector_label_right: round3(cornerReader.detector_label_right),
+          corner_reader_label_right: round3(cornerReader.reader_label_right),
+        },
+      },
+    },
+  }),
   reader: { turned_views: turnedViews, view_scope: viewScope, view_degrees: viewDegrees },
   real_photos: {
     cards_right: real.correct,

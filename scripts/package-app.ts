@@ -32,6 +32,7 @@ mkdirSync(out, { recursive: true });
 for (const path of [
   'dist/api',
   'model/quiddler.onnx',
+  'model/corner-reader.onnx',
   'model/classes.json',
   'model/model.json',
   'dictionary/sowpods.dawg',

@@ -98,7 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // search) or loading the model. Both at once: the detector starts in a thread of its own.
   await Promise.all([
     config.gameThreads > 0 ? adviserFor(config.dictionaryPath, config.gameThreads).warm() : loadDictionary(config.dictionaryPath),
-    loadDetector(config.modelPath).catch((error: Error) =>
+    loadDetector(config).catch((error: Error) =>
       console.warn(`the card detector could not be loaded (${error.message}); /api/cards will fail until it can`),
     ),
   ]);

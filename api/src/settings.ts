@@ -30,6 +30,8 @@ export interface Settings {
   webRoot: string;
   /** The ONNX detector. */
   modelPath: string;
+  /** The ONNX corner reader that reads the detector's finds again (vision/corner-reader.ts); undefined: the detector alone. */
+  cornerReaderPath?: string;
   /** Largest image accepted, in bytes (after base64 decoding). */
   maxImageBytes: number;
   /** Largest image accepted, in pixels (a 24 MP phone photo is the largest real input). */
@@ -78,6 +80,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dictionaryPath: resolve(env.QUIDDLER_DICTIONARY ?? DEFAULT_DICTIONARY),
     webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
     modelPath: resolve(env.QUIDDLER_MODEL ?? join(PROJECT_ROOT, 'model', 'quiddler.onnx')),
+    ...cornerReader(env.QUIDDLER_CORNER_READER),
     maxImageBytes: positive(env.QUIDDLER_MAX_IMAGE_MB, 10, 'QUIDDLER_MAX_IMAGE_MB') * 1024 * 1024,
     maxImagePixels: Math.floor(
       positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, DEFAULT_MAX_IMAGE_PIXELS / 1e6, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
@@ -95,6 +98,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     viewDegrees: positive(env.QUIDDLER_VIEW_DEGREES, READER_DEFAULTS.viewDegrees, 'QUIDDLER_VIEW_DEGREES'),
     viewScope: oneOf(env.QUIDDLER_VIEW_SCOPE, VIEW_SCOPES, READER_DEFAULTS.viewScope, 'QUIDDLER_VIEW_SCOPE'),
   };
+}
+
+/** The corner reader's file: model/corner-reader.onnx unless named, "off" for none. */
+function cornerReader(value: string | undefined): Pick<Settings, 'cornerReaderPath'> {
+  if (value === 'off') return {};
+  return { cornerReaderPath: resolve(value || join(PROJECT_ROOT, 'model', 'corner-reader.onnx')) };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {

@@ -7,6 +7,12 @@ ONNX graph: input "image" float32 [3, H, W] in 0..1 (H, W dynamic; resizing to t
 [N, 4] (x0, y0, x1, y1 in input pixels), "labels" [N] int64 (index into
 classes.json "labels"), "scores" [N] float32, at most 50 detections with score >= 0.05.
 Uses the TorchScript-based exporter (dynamo=False on torch 2.x), opset 11.
+
+  /usr/bin/python3 model/training/export.py --reader --ckpt model/runs/reader1/final.pt --out model/corner-reader.onnx
+
+With --reader, the corner reader (classifier.py): inputs "image" float32 [3, H, W]
+(the detector's input) and "boxes" float32 [K, 4] (boxes in its pixels, K >= 1);
+output "probs" float32 [K, 63]: each box's class probabilities, class 0 "no corner".
 """
 import argparse
 import os
@@ -18,6 +24,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
+from classifier import CornerReader, CropNet  # noqa: E402
 from model import build_model  # noqa: E402
 
 
@@ -38,21 +45,40 @@ def load(ckpt):
     return model.eval()
 
 
+def export_reader(ckpt, out, opset, kw):
+    ck = dataset.load_checkpoint(ckpt)
+    net = CropNet(dataset.NUM_CLASSES, ck.get("width", 32))
+    net.load_state_dict(ck["model"])
+    reader = CornerReader(net).eval()
+    image = dataset.heldout(1)[0][0]
+    boxes = torch.tensor([[100.0, 80.0, 130.0, 125.0], [300.0, 200.0, 340.0, 260.0]])
+    torch.onnx.export(reader, (image, boxes), out, opset_version=opset, input_names=["image", "boxes"],
+                      output_names=["probs"], dynamic_axes={"image": {1: "height", 2: "width"}, "boxes": {0: "k"},
+                                                            "probs": {0: "k"}}, do_constant_folding=True, **kw)
+    print("wrote %s (%.2f MB)" % (out, os.path.getsize(out) / 1e6))
+    import onnx
+    onnx.checker.check_model(onnx.load(out))
+    print("onnx.checker: OK (onnx %s)" % onnx.__version__)
+    with torch.no_grad():
+        print("probs of the example boxes (top class, p):", [(int(p.argmax()), round(float(p.max()), 3)) for p in reader(image, boxes)])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--reader", action="store_true", help="export the corner reader (classifier.py), not the detector")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "quiddler.onnx"))
     ap.add_argument("--opset", type=int, default=11)
     ap.add_argument("--check-n", type=int, default=4)
     args = ap.parse_args()
     torch.set_num_threads(2)
+    kw = {"dynamo": False} if int(torch.__version__.split(".")[0]) >= 2 else {}
+    if args.reader:
+        return export_reader(args.ckpt, args.out, args.opset, kw)
     model = load(args.ckpt)
     wrapper = Wrapper(model).eval()
     ds = dataset.heldout(args.check_n + 1)
     example = ds[0][0]
-    kw = {}
-    if int(torch.__version__.split(".")[0]) >= 2:
-        kw["dynamo"] = False
     torch.onnx.export(wrapper, (example,), args.out, opset_version=args.opset,
                       input_names=["image"], output_names=["boxes", "labels", "scores"],
                       dynamic_axes={"image": {1: "height", 2: "width"}, "boxes": {0: "n"},

@@ -168,7 +168,7 @@ test('sw.js is checked on every visit, and the device files have their types', a
   assert.match(worker.headers.get('content-type')!, /^text\/javascript/);
   const types: Record<string, string> = { '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.dawg': 'application/octet-stream' };
   const deviceFiles = (await servedList()).filter((entry) => Object.keys(types).some((ext) => entry.url.endsWith(ext)));
-  assert.equal(deviceFiles.length, 3, `the runtime, the model and the dictionary: ${deviceFiles.map((e) => e.url).join(', ')}`);
+  assert.equal(deviceFiles.length, 4, `the runtime, the two models and the dictionary: ${deviceFiles.map((e) => e.url).join(', ')}`);
   for (const { url } of deviceFiles) {
     const response = await fetch(server.url + url, { method: 'HEAD' });
     assert.equal(response.headers.get('content-type'), types[url.slice(url.lastIndexOf('.'))], url);

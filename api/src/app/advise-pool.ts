@@ -15,8 +15,8 @@ import type { Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
 import { Gate, QueueFullError } from '../vision/gate.js';
 import { requestThreadStarting } from '../thread-priority.js';
-import { startWorkerBeside } from '../worker-thread.js';
-import type { CrossingError, FromAdviser, ToAdviser } from './advise-worker.js';
+import { callsInto, startWorkerBeside, type WorkerCalls } from '../worker-thread.js';
+import type { CrossingError } from './advise-worker.js';
 import type { GameResponse } from './contract.js';
 import type { GameInput } from './game-service.js';
 
@@ -102,57 +102,37 @@ function createAdviser(dictionaryPath: string, size: number) {
   return { adviser: { advise, warm }, close };
 }
 
-/** One solving thread and the turns sent to it. It holds the process open only while a turn is pending. */
+/** One solving thread and the turns sent to it. It holds the process open only while a turn is pending (worker-thread.ts). */
 class AdviserThread {
   readonly ready: Promise<void>;
-  stopped = false;
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (response: GameResponse) => void; reject: (error: Error) => void }>();
-  #nextId = 0;
+  readonly #calls: WorkerCalls<{ input: GameInput }, { response: GameResponse }, object>;
 
   constructor(dictionaryPath: string) {
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     this.#worker = startWorkerBeside(import.meta.url, 'advise-worker', { path: dictionaryPath }, { resourceLimits });
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.#worker.on('message', (message: FromAdviser) => {
-        if ('ready' in message) return message.ready ? resolve() : reject(new Error(`the word list could not be loaded: ${message.error}`));
-        const call = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        if (this.#pending.size === 0) this.#worker.unref();
-        if ('error' in message) call?.reject(rebuilt(message.error));
-        else call?.resolve(message.response);
-      });
-      const fail = (error: Error) => {
-        this.stopped = true;
-        reject(error);
-        for (const call of this.#pending.values()) call.reject(error);
-        this.#pending.clear();
-      };
-      this.#worker.on('error', fail);
-      this.#worker.on('exit', (code) => fail(new Error(`a game-solving thread stopped (exit ${code})`)));
-    });
+    this.#calls = callsInto(this.#worker, { failure: rebuilt, stopped: (code) => `a game-solving thread stopped (exit ${code})` });
+    this.ready = this.#calls.ready.then(
+      () => {},
+      (error: Error) => {
+        throw new Error(`the word list could not be loaded: ${error.message}`);
+      },
+    );
     // Photo work is lowered only once this thread has named itself (it has, when it is ready): see thread-priority.ts.
     requestThreadStarting(this.ready);
-    // Held open while the word graph loads (someone may be waiting on it), then only while a turn is pending.
-    this.ready.then(
-      () => this.#pending.size === 0 && this.#worker.unref(),
-      () => {}, // its failure reaches whoever waits on it: warm-up, or the first turn
-    );
+  }
+
+  get stopped(): boolean {
+    return this.#calls.stopped;
   }
 
   async answer(input: GameInput): Promise<GameResponse> {
     await this.ready;
-    return new Promise<GameResponse>((resolve, reject) => {
-      const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.ref();
-      this.#worker.postMessage({ id, input } satisfies ToAdviser);
-    });
+    return (await this.#calls.call({ input })).response;
   }
 
   async close(): Promise<void> {
-    while (this.#pending.size > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 10));
-    this.stopped = true;
+    await this.#calls.idle();
     await this.#worker.terminate();
   }
 }

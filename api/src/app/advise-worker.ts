@@ -10,6 +10,7 @@ import { DomainError, type ErrorKind } from '../errors.js';
 import { loadDictionary } from '../game/dictionary.js';
 import { asWork } from '../idle-memory.js';
 import { markRequestThread } from '../thread-priority.js';
+import type { AnswerMessage, ReadyMessage } from '../worker-thread.js';
 import type { GameResponse } from './contract.js';
 import { answerTurn, parseGameInput, type GameInput } from './game-service.js';
 
@@ -17,8 +18,7 @@ import { answerTurn, parseGameInput, type GameInput } from './game-service.js';
 export type CrossingError = { message: string; domain?: { kind: ErrorKind; code: string; details: Record<string, unknown> } };
 
 export type ToAdviser = { id: number; input: GameInput };
-export type FromAdviser =
-  { ready: true } | { ready: false; error: string } | { id: number; response: GameResponse } | { id: number; error: CrossingError };
+export type FromAdviser = ReadyMessage | AnswerMessage<{ response: GameResponse }, CrossingError>;
 
 // At the event loop's priority, above photo work (thread-priority.ts): first, before any lowering can pass by.
 markRequestThread();

@@ -230,8 +230,11 @@ export interface PlayResponse {
 // ---- /api/model ----------------------------------------------------------------
 
 export interface ModelResponse extends ModelName {
+  /** Every model file together. */
   size_mb: number;
   architecture: string;
+  /** The classifier that reads each corner the detector finds again (vision/corner-reader.ts). */
+  corner_reader?: { name: string; size_mb: number };
   input: { format: string; long_side: number };
   turned_views: {
     when: 'doubt' | 'always' | 'never';

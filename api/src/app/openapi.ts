@@ -158,6 +158,7 @@ const schemas: Record<string, Schema> = {
       version: string,
       size_mb: number,
       architecture: string,
+      corner_reader: object({ name: string, size_mb: number }),
       input: object({ format: string, long_side: integer }),
       turned_views: object({
         when: { enum: ['doubt', 'always', 'never'] },

@@ -64,7 +64,7 @@ export async function readPhoto(
   { expectedCount, settings = processSettings(), signal = requestSignal(), deadlineMs }: ReadOptions = {},
 ): Promise<Reading> {
   const header = await inspectPhoto(bytes, settings.maxImagePixels);
-  const detector = await loadDetector(settings.modelPath);
+  const detector = await loadDetector(settings);
   const limits = [signal, deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs)].filter((s) => s !== undefined);
   const stop = AbortSignal.any(limits);
   const { maxImagePixels: maxPixels, decodeTimeoutS: timeoutSeconds, turnedViews, viewDegrees, viewScope } = settings;

@@ -23,16 +23,30 @@ export function modelInfo(settings: Settings): Promise<ModelResponse> {
   return info;
 }
 
+/**
+ * What the readings depend on, as 12 hex digits: SHA-256 over the detector's
+ * bytes, then the corner reader's (the browser's device worker computes the same).
+ */
+export function modelVersion(detector: Uint8Array, cornerReader?: Uint8Array): string {
+  const hash = createHash('sha256').update(detector);
+  if (cornerReader) hash.update(cornerReader);
+  return hash.digest('hex').slice(0, 12);
+}
+
+const megabytes = (bytes: number) => Math.round((bytes / 1e6) * 100) / 100;
+
 async function describe(settings: Settings): Promise<ModelResponse> {
-  const detector = await loadDetector(settings.modelPath);
+  const detector = await loadDetector(settings);
   const { turnedViews, viewDegrees, viewScope } = settings;
   const bytes = await readFile(detector.path);
+  const cornerBytes = detector.cornerReaderPath ? await readFile(detector.cornerReaderPath) : undefined;
   const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
   return {
     name: basename(detector.path),
-    version: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
-    size_mb: Math.round((bytes.length / 1e6) * 100) / 100,
-    architecture: 'Faster R-CNN',
+    version: modelVersion(bytes, cornerBytes),
+    size_mb: megabytes(bytes.length + (cornerBytes?.length ?? 0)),
+    architecture: cornerBytes ? 'Faster R-CNN, its finds read again by a corner classifier' : 'Faster R-CNN',
+    ...(cornerBytes ? { corner_reader: { name: basename(detector.cornerReaderPath!), size_mb: megabytes(cornerBytes.length) } } : {}),
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
     turned_views: {
       when: turnedViews,

@@ -13,9 +13,11 @@ import ort from 'onnxruntime-node';
 import { asWork } from '../idle-memory.js';
 import { Gate, Precedence } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
-import { detectionsFrom, type Detection } from './postprocess.js';
+import { withCornerReader, type ReadCorners } from './corner-reader.js';
+import { detectionsFrom, type Box, type Detection } from './postprocess.js';
 import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
 import { lowerThisThread } from '../thread-priority.js';
+import type { AnswerMessage, ReadyMessage } from '../worker-thread.js';
 
 /** A photo to decode and read, with the limits to decode it within. */
 export interface ReadJob extends ReaderOptions {
@@ -42,25 +44,25 @@ export type ToWorker =
   | ({ kind: 'read'; id: number } & ReadJob)
   | { kind: 'cancel'; id: number };
 
-export type FromWorker =
-  | { ready: true; inputName: string }
-  | { ready: false; error: string }
-  | { id: number; detections: Detection[] }
-  | { id: number; reading: WorkerReading }
-  | { id: number; error: WorkerError };
+/** What a call is answered with: a detect call's detections, a read call's reading. */
+export type DetectorAnswer = { detections: Detection[] } | { reading: WorkerReading };
+export type FromWorker = ReadyMessage<{ inputName: string }> | AnswerMessage<DetectorAnswer, WorkerError>;
 
 const port = parentPort!;
-const { path } = workerData as { path: string };
+const { path, cornerReaderPath } = workerData as { path: string; cornerReaderPath?: string };
 
 // Below the event loop, with the threads it starts (see thread-priority.ts).
 lowerThisThread();
 try {
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
   const inputName = session.inputNames[0]!;
+  const found: Detect = async (tensor, width, height) =>
+    toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) }));
+  const detect = cornerReaderPath ? withCornerReader(found, await cornerReader(cornerReaderPath)) : found;
   // One inference at a time: concurrent readings queue instead of oversubscribing the cores.
   const oneAtATime = new Gate(1);
   const infer = (tensor: Float32Array, width: number, height: number, priority = 0) =>
-    oneAtATime.run(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })), { priority });
+    oneAtATime.run(() => detect(tensor, width, height), { priority });
   const cancels = new Map<number, AbortController>();
   // A heavy photo's inferences wait while a light photo is being read, not only while one of its inferences is queued.
   const precedence = new Precedence();
@@ -123,6 +125,16 @@ function crossing(error: unknown): WorkerError {
   if (error instanceof ImageDecodeError) return { message: error.message, decode: error.reason };
   if (error instanceof DOMException && error.name === 'AbortError') return { message: 'cancelled', aborted: true };
   return { message: (error as Error).message ?? String(error) };
+}
+
+/** The corner reader's session (model/corner-reader.onnx): boxes of the detector's input in, class probabilities out. */
+async function cornerReader(path: string): Promise<ReadCorners> {
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
+  return async (tensor, width, height, boxes: readonly Box[]) => {
+    const image = new ort.Tensor('float32', tensor, [3, height, width]);
+    const flat = new ort.Tensor('float32', Float32Array.from(boxes.flat()), [boxes.length, 4]);
+    return (await session.run({ image, boxes: flat })).probs!.data as Float32Array;
+  };
 }
 
 function toDetections(output: ort.InferenceSession.OnnxValueMapType): Detection[] {

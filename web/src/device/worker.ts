@@ -4,7 +4,7 @@
  * the answer builders (app/photo-json.ts, app/game-service.ts) and the engine
  * are imported, not copied; only the edges differ: createImageBitmap and an
  * OffscreenCanvas decode the photo (sharp on the server), onnxruntime-web runs
- * model/quiddler.onnx (onnxruntime-node there), and the word graph comes from
+ * model/quiddler.onnx and model/corner-reader.onnx (onnxruntime-node there), and the word graph comes from
  * a fetch (a file read there). Off the main thread, so the page stays smooth
  * while an inference takes a few hundred milliseconds.
  */
@@ -16,10 +16,12 @@ import { DomainError } from '../../../api/src/errors';
 import { deserializeWordGraph } from '../../../api/src/game/word-graph';
 import { DEFAULT_MAX_IMAGE_PIXELS, FORMAT_NAMES, refusal, sizeProblem, sniffFormat } from '../../../api/src/vision/photo-format';
 import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
+import { withCornerReader, type ReadCorners } from '../../../api/src/vision/corner-reader';
 import { detectionsFrom } from '../../../api/src/vision/postprocess';
 import { readImage, READER_DEFAULTS, WORKING_LONG_SIDE, type Detect } from '../../../api/src/vision/reader';
 import type { InferenceSession } from 'onnxruntime-web';
 import dictionaryUrl from '../../../dictionary/sowpods.dawg?url';
+import cornerReaderUrl from '../../../model/corner-reader.onnx?url';
 import modelUrl from '../../../model/quiddler.onnx?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { readStream, sha256Hex } from '../shared/bytes';
@@ -131,14 +133,30 @@ async function createReader(): Promise<Reader> {
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // this is already a worker
   // Both fetched here, with progress; the runtime is handed its WASM's bytes rather than fetching them again.
-  const [model, wasm] = await Promise.all([download(modelUrl, 'model'), download(wasmUrl, 'runtime')]);
+  const [model, cornerModel, wasm] = await Promise.all([
+    download(modelUrl, 'model'),
+    download(cornerReaderUrl, 'corner-reader'),
+    download(wasmUrl, 'runtime'),
+  ]);
   ort.env.wasm.wasmBinary = wasm;
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } as const;
+  const session = await ort.InferenceSession.create(model, options);
+  const cornerSession = await ort.InferenceSession.create(cornerModel, options);
   const inputName = session.inputNames[0]!;
+  const found: Detect = async (tensor, width, height) =>
+    toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) }));
+  const readCorners: ReadCorners = async (tensor, width, height, boxes) => {
+    const feeds = {
+      image: new ort.Tensor('float32', tensor, [3, height, width]),
+      boxes: new ort.Tensor('float32', Float32Array.from(boxes.flat()), [boxes.length, 4]),
+    };
+    return (await cornerSession.run(feeds)).probs!.data as Float32Array;
+  };
+  const both = withCornerReader(found, readCorners);
   let queue: Promise<unknown> = Promise.resolve();
   // One inference at a time, in order: a session runs one at a time anyway.
   const detect: Detect = (tensor, width, height) => {
-    const run = queue.then(async () => toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) })));
+    const run = queue.then(() => both(tensor, width, height));
     queue = run.catch(() => {});
     return run;
   };
@@ -148,20 +166,23 @@ async function createReader(): Promise<Reader> {
   const started = performance.now();
   await detect(blank, 640, 480);
   const warmMs = performance.now() - started;
-  return { detect, version: await contentVersion(model), warmMs, threads };
+  return { detect, version: await contentVersion(model, cornerModel), warmMs, threads };
 }
 
 function toDetections(output: InferenceSession.OnnxValueMapType) {
   return detectionsFrom(output.boxes!.data as Float32Array, output.labels!.data as BigInt64Array | Int32Array, output.scores!.data as Float32Array);
 }
 
-/** The model's version as the server gives it (GET /api/model): the first 12 hex digits of its SHA-256. */
-async function contentVersion(bytes: Uint8Array): Promise<string> {
-  return (await sha256Hex(bytes)).slice(0, 12);
+/** The models' version as the server gives it (GET /api/model, modelVersion): SHA-256 over the detector's bytes, then the corner reader's; 12 hex digits. */
+async function contentVersion(detector: Uint8Array, cornerReader: Uint8Array): Promise<string> {
+  const both = new Uint8Array(detector.length + cornerReader.length);
+  both.set(detector);
+  both.set(cornerReader, detector.length);
+  return (await sha256Hex(both)).slice(0, 12);
 }
 
 async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {
-  const files: Record<Part, string[]> = { reader: [modelUrl, wasmUrl], solver: [dictionaryUrl] };
+  const files: Record<Part, string[]> = { reader: [modelUrl, cornerReaderUrl, wasmUrl], solver: [dictionaryUrl] };
   const load: Record<Part, () => Promise<unknown>> = { reader: loadReader, solver: loadSolver };
   const prepared: Prepared & { failed: Partial<Record<Part, string>> } = { parts: [], failed: {} };
   const notCached: Part[] = [];

@@ -1,0 +1,169 @@
+"""Train the corner reader (classifier.py) on harvested crops (corners.py).
+
+  /usr/bin/python3 model/training/train_classifier.py --data model/data/corners-a.npz,model/data/corners-b.npz \
+      --minutes 30 --out model/runs/reader1
+
+The last --val-share of each file (its last photos' crops: photos the rest never
+shows) is kept for validation. Each batch is degraded again on the fly, so the
+reader sees every crop in many captures: brightness, contrast and colour casts,
+sensor noise, defocus, a low-resolution sensor, and half the time the crop turned
+180 degrees with its label turned too (an upright corner upside down reads as
+the same card's turned corner). AdamW, warmup then cosine over the time budget.
+Writes OUT/final.pt and OUT/metrics.json.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import render  # noqa: E402
+from classifier import CropNet, count_params  # noqa: E402
+
+# The label of each class turned 180 degrees (background stays background).
+TURNED = torch.tensor([0] + [render.flip_label(label) for label in range(1, len(render.LABELS))])
+
+
+def load(paths, val_share):
+    train, val = [], []
+    for path in paths:
+        d = np.load(path)
+        n = len(d["labels"])
+        cut = int(n * (1 - val_share))
+        part = (d["crops"], d["labels"], d["score"], d["det_label"])
+        train.append(tuple(a[:cut] for a in part))
+        val.append(tuple(a[cut:] for a in part))
+    join = lambda parts: tuple(np.concatenate([p[k] for p in parts]) for k in range(4))  # noqa: E731
+    return join(train), join(val)
+
+
+def to_batch(crops):
+    return torch.from_numpy(crops).permute(0, 3, 1, 2).float() / 255
+
+
+def blur(x, sigma):
+    k = 7
+    t = torch.arange(k, dtype=torch.float32) - k // 2
+    g = torch.exp(-(t[None] ** 2) / (2 * sigma[:, None] ** 2))
+    g = g / g.sum(1, keepdim=True)
+    n, c, h, w = x.shape
+    y = x.reshape(1, n * c, h, w)
+    gx = g.repeat_interleave(c, 0)[:, None, None, :]
+    gy = g.repeat_interleave(c, 0)[:, None, :, None]
+    y = F.conv2d(F.pad(y, (k // 2, k // 2, 0, 0), mode="replicate"), gx, groups=n * c)
+    y = F.conv2d(F.pad(y, (0, 0, k // 2, k // 2), mode="replicate"), gy, groups=n * c)
+    return y.reshape(n, c, h, w)
+
+
+def degrade(x, labels):
+    """More captures of the same crops: light, colour, noise, focus, resolution, and 180 degrees."""
+    n = len(x)
+    u = lambda lo, hi, *shape: torch.empty(n, *shape).uniform_(lo, hi)  # noqa: E731
+    mean = x.mean(dim=(1, 2, 3), keepdim=True)
+    x = mean + (x - mean) * u(0.55, 1.25, 1, 1, 1)
+    x = x * u(0.5, 1.3, 1, 1, 1) * u(0.85, 1.15, 3, 1, 1)
+    soft = torch.rand(n) < 0.3
+    if soft.any():
+        x[soft] = blur(x[soft], torch.empty(int(soft.sum())).uniform_(0.5, 1.6))
+    low = torch.rand(n) < 0.2
+    if low.any():
+        f = float(np.random.uniform(0.35, 0.7))
+        small = F.interpolate(x[low], scale_factor=f, mode="area")
+        x[low] = F.interpolate(small, size=x.shape[-2:], mode="bilinear", align_corners=False)
+    x = x + torch.randn_like(x) * u(0, 0.06, 1, 1, 1) * (torch.rand(n, 1, 1, 1) < 0.6)
+    turn = torch.rand(n) < 0.5
+    x[turn] = x[turn].flip(-1, -2)
+    labels = torch.where(turn, TURNED[labels], labels)
+    return x.clamp(0, 1), labels
+
+
+@torch.no_grad()
+def evaluate(net, val, batch=1024):
+    net.eval()
+    crops, labels, score, det_label = val
+    preds = []
+    for i in range(0, len(labels), batch):
+        preds.append(net(to_batch(crops[i:i + batch])).argmax(1).numpy())
+    pred = np.concatenate(preds)
+    corner = labels > 0
+    found = score >= 0
+    res = {
+        "crops": int(len(labels)),
+        "accuracy": float((pred == labels).mean()),
+        "corners_read_right": float((pred[corner] == labels[corner]).mean()),
+        "no_corner_right": float((pred[~corner] == 0).mean()),
+        # On the detector's own boxes over corners: how often each reads the corner right.
+        "detector_boxes": int((found & corner).sum()),
+        "detector_label_right": float((det_label[found & corner] == labels[found & corner]).mean()),
+        "reader_label_right": float((pred[found & corner] == labels[found & corner]).mean()),
+    }
+    net.train()
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="comma-separated .npz files from corners.py")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--minutes", type=float, default=30)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--wd", type=float, default=5e-4)
+    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--val-share", type=float, default=0.08)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", help="start from this checkpoint's weights")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    np.random.seed(0)
+    train, val = load(args.data.split(","), args.val_share)
+    print("train %d crops (%d corners), val %d" % (len(train[1]), int((train[1] > 0).sum()), len(val[1])), flush=True)
+    net = CropNet(len(render.LABELS), args.width)
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    print("params", count_params(net), flush=True)
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.wd)
+    os.makedirs(args.out, exist_ok=True)
+    budget, start, it, seen = args.minutes * 60, time.time(), 0, 0
+    crops, labels = train[0], torch.from_numpy(train[1])
+    loss_sum, loss_n = 0.0, 0
+    while time.time() - start < budget:
+        for idx in torch.randperm(len(labels)).split(args.batch):
+            progress = (time.time() - start) / budget
+            if progress >= 1:
+                break
+            lr = args.lr * min(1.0, (it + 1) / 200) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x, y = degrade(to_batch(crops[idx.numpy()]), labels[idx])
+            loss = F.cross_entropy(net(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            it += 1
+            seen += len(idx)
+            loss_sum, loss_n = loss_sum + float(loss), loss_n + 1
+            if it % 200 == 0:
+                print("it %d seen %d lr %.2e loss %.4f %.1f min" % (it, seen, lr, loss_sum / loss_n, (time.time() - start) / 60), flush=True)
+                loss_sum, loss_n = 0.0, 0
+            if it % 1000 == 0:
+                print("VAL " + json.dumps(evaluate(net, val)), flush=True)
+                torch.save({"model": net.state_dict(), "width": args.width, "iter": it}, os.path.join(args.out, "last.pt"))
+    metrics = evaluate(net, val)
+    metrics.update({"iterations": it, "crops_seen": seen, "minutes": (time.time() - start) / 60, "params": count_params(net),
+                    "args": vars(args)})
+    print("VAL " + json.dumps(metrics), flush=True)
+    torch.save({"model": net.state_dict(), "width": args.width, "iter": it}, os.path.join(args.out, "final.pt"))
+    with open(os.path.join(args.out, "metrics.json"), "w") as fh:
+        json.dump(metrics, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()
