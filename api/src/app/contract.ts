@@ -234,7 +234,7 @@ export interface ModelResponse extends ModelName {
   size_mb: number;
   architecture: string;
   /** The classifier that reads each corner the detector finds again (vision/corner-reader.ts). */
-  corner_reader?: { name: string; size_mb: number };
+  corner_reader?: { name: string; size_mb: number; [card: string]: unknown };
   input: { format: string; long_side: number };
   turned_views: {
     when: 'doubt' | 'always' | 'never';

@@ -158,7 +158,7 @@ const schemas: Record<string, Schema> = {
       version: string,
       size_mb: number,
       architecture: string,
-      corner_reader: object({ name: string, size_mb: number }),
+      corner_reader: object({ name: string, size_mb: number }, undefined, true),
       input: object({ format: string, long_side: integer }),
       turned_views: object({
         when: { enum: ['doubt', 'always', 'never'] },

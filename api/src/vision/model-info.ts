@@ -41,12 +41,14 @@ async function describe(settings: Settings): Promise<ModelResponse> {
   const bytes = await readFile(detector.path);
   const cornerBytes = detector.cornerReaderPath ? await readFile(detector.cornerReaderPath) : undefined;
   const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
+  // The card's corner_reader section (its training and validation) goes with the file's, and only while it serves.
+  const { corner_reader: cornerCard, ...detectorCard } = card as { corner_reader?: object };
   return {
     name: basename(detector.path),
     version: modelVersion(bytes, cornerBytes),
     size_mb: megabytes(bytes.length + (cornerBytes?.length ?? 0)),
     architecture: cornerBytes ? 'Faster R-CNN, its finds read again by a corner classifier' : 'Faster R-CNN',
-    ...(cornerBytes ? { corner_reader: { name: basename(detector.cornerReaderPath!), size_mb: megabytes(cornerBytes.length) } } : {}),
+    ...(cornerBytes ? { corner_reader: { name: basename(detector.cornerReaderPath!), size_mb: megabytes(cornerBytes.length), ...cornerCard } } : {}),
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
     turned_views: {
       when: turnedViews,
@@ -59,6 +61,6 @@ async function describe(settings: Settings): Promise<ModelResponse> {
     cards: CARDS,
     classes: detector.labels,
     load_ms: Math.round(detector.loadMs),
-    ...card,
+    ...detectorCard,
   };
 }
