@@ -108,7 +108,7 @@ const card = {
   },
   ...(cornerReader && {
     corner_reader: {
-      architecture: 'a 7-layer CNN reading a 40×40 crop around each box the detector finds (model/training/classifier.py)',
+      architecture: 'a 7-layer CNN reading a 40×40 crop around each box the detector finds unsurely (model/training/classifier.py)',
       params: cornerReader.params,
       trained: { machine, minutes: Math.round(cornerReader.minutes), iterations: cornerReader.iterations, crops_seen: cornerReader.crops_seen },
       validation: {

@@ -76,6 +76,3 @@ class CornerReader(nn.Module):
     def forward(self, image, boxes):
         return torch.softmax(self.net(cut_crops(image, boxes)), dim=1)
 
-
-def count_params(model):
-    return sum(p.numel() for p in model.parameters())

@@ -14,8 +14,9 @@ table's print). Every box found that is kept is added again with its size
 jittered (0.8-1.7 times, the centre moved by up to 12 %) and the same label, as
 is each rendered corner, twice; and four boxes of a corner's size anywhere in
 the photo, "no corner" where they overlap none. A photo whose corners are small
-is, half the time, also read as the product reads far cards: the region around them enlarged so a corner is about
-56 px long (at most 4x), and its finds harvested the same way.
+is, half the time, also read as the product reads far cards: the region around
+them enlarged so a corner is about 56 px long (at most 4x), and its finds
+harvested the same way.
 
 Writes an .npz: crops uint8 [N, 40, 40, 3], labels int64 [N], score float32 [N]
 (the detector's score for the box, -1 for an added box), det_label [N].

@@ -24,7 +24,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render  # noqa: E402
-from classifier import CropNet, count_params  # noqa: E402
+from classifier import CropNet  # noqa: E402
+from model import count_params  # noqa: E402
 
 # The label of each class turned 180 degrees (background stays background).
 TURNED = torch.tensor([0] + [render.flip_label(label) for label in range(1, len(render.LABELS))])

@@ -7,7 +7,7 @@ import { readCards, type Box, type Detection } from '../../api/src/vision/postpr
 const CLASSES = 1 + 2 * CARDS.length;
 const upright = (card: Card) => 1 + cardIndex(card);
 const det = (label: number, score: number, box: Box): Detection => ({ label, score, box });
-/** One row of class probabilities per place: `reads` gets p, the rest of the mass goes to "no corner". */
+/** One row of class probabilities per place: `label` gets p, the rest of the mass goes to "no corner". */
 const probsOf = (...rows: [label: number, p: number][]) => {
   const probs = new Float32Array(rows.length * CLASSES);
   rows.forEach(([label, p], i) => {

@@ -1,8 +1,8 @@
 /**
- * The corner reader's part of a detection: every place the detector found a
- * corner is read again by a small classifier from a crop of its own
- * (model/training/classifier.py), and the two readings are weighed together. Pure: the
- * classifier is a function passed in (onnxruntime-node or -web runs it).
+ * The corner reader's part of a detection: every place where the detector found
+ * a corner unsurely is read again by a small classifier from a crop of its own
+ * (model/training/classifier.py), and the two readings are weighed together.
+ * Pure: the classifier is a function passed in (onnxruntime-node or -web runs it).
  *
  * Why: the detector finds corners well but reads a weak, small or blurred one
  * unsurely, or as a look-alike (C/G, I/J). On held-out photos nine in ten of
@@ -58,11 +58,14 @@ export function readPlaces(detections: readonly Detection[], places: readonly Bo
   const classes = places.length > 0 ? probs.length / places.length : 0;
   const read: Detection[] = [];
   places.forEach((place, i) => {
-    const here = detections.filter((d) => iou(d.box, place) >= PLACE_IOU);
+    // The detector's likeliest box here for each label it named.
+    const named = new Map<number, Detection>();
+    for (const d of detections) {
+      if (iou(d.box, place) >= PLACE_IOU && d.score > (named.get(d.label)?.score ?? -1)) named.set(d.label, d);
+    }
     for (let label = 1; label < classes; label++) {
-      const named = here.filter((d) => d.label === label).sort((a, b) => b.score - a.score)[0];
-      const score = READER_WEIGHT * probs[i * classes + label]! + (1 - READER_WEIGHT) * (named?.score ?? 0);
-      if (score >= OUTPUT_FLOOR) read.push({ box: named?.box ?? place, label, score });
+      const score = READER_WEIGHT * probs[i * classes + label]! + (1 - READER_WEIGHT) * (named.get(label)?.score ?? 0);
+      if (score >= OUTPUT_FLOOR) read.push({ box: named.get(label)?.box ?? place, label, score });
     }
   });
   // A find at no place read again (a sure one, or one past MAX_PLACES) keeps the detector's reading.
@@ -70,7 +73,7 @@ export function readPlaces(detections: readonly Detection[], places: readonly Bo
   return read.sort((a, b) => b.score - a.score);
 }
 
-/** The detector with every place it finds read again by the classifier. */
+/** The detector with every place it finds unsurely read again by the classifier. */
 export function withCornerReader(detect: Detect, readCorners: ReadCorners): Detect {
   return async (tensor, width, height) => {
     const detections = await detect(tensor, width, height);

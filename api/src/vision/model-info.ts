@@ -47,7 +47,7 @@ async function describe(settings: Settings): Promise<ModelResponse> {
     name: basename(detector.path),
     version: modelVersion(bytes, cornerBytes),
     size_mb: megabytes(bytes.length + (cornerBytes?.length ?? 0)),
-    architecture: cornerBytes ? 'Faster R-CNN, its finds read again by a corner classifier' : 'Faster R-CNN',
+    architecture: 'Faster R-CNN',
     ...(cornerBytes ? { corner_reader: { name: basename(detector.cornerReaderPath!), size_mb: megabytes(cornerBytes.length), ...cornerCard } } : {}),
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
     turned_views: {
