@@ -6,6 +6,7 @@
  * Bounded in count and time; it only talks to 127.0.0.1.
  */
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
@@ -124,12 +125,7 @@ async function send(url: string, path: string, init: RequestInit = {}): Promise<
   const started = performance.now();
   const response = await fetch(url + path, init);
   const text = await response.text();
-  let code: string | undefined;
-  try {
-    code = JSON.parse(text)?.error?.code;
-  } catch {
-    code = undefined;
-  }
+  const code = errorCode(text);
   return {
     status: response.status,
     ms: performance.now() - started,
@@ -138,6 +134,15 @@ async function send(url: string, path: string, init: RequestInit = {}): Promise<
     retryAfter: response.headers.get('retry-after'),
     code,
   };
+}
+
+/** The error code of a JSON error answer, if it is one. */
+function errorCode(text: string): string | undefined {
+  try {
+    return JSON.parse(text)?.error?.code;
+  } catch {
+    return undefined;
+  }
 }
 
 const json = (body: string | object, type = 'application/json'): RequestInit => ({
@@ -289,13 +294,55 @@ export async function flood(server: ServerProcess, count: number, settleSeconds:
  * `clients` upload a 29 MB body each (under the 30 MB cap) at once: the
  * server holds a bounded number of bodies (server.ts MAX_BUFFERED_BYTES) and
  * sheds the rest with 503 as they arrive, so memory stays bounded however many upload.
+ * Each client sends all but the body's last megabyte and waits until every
+ * client has, so the server holds them all at once: sent whole, a quick 413
+ * could give one body's bytes back before the next arrived, and whether any
+ * was shed would hang on timing.
  */
 export async function uploadsAtOnce(server: ServerProcess, clients: number) {
   const body = Buffer.alloc(29 * 1024 * 1024, 0xab);
   const pid = server.child.pid!;
   const memory = sampleMemory(pid);
-  const answers = await Promise.all(Array.from({ length: clients }, () => send(server.url, '/api/cards?images=false', raw(body, 'image/jpeg'))));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  const heldOne = () => {
+    held += 1;
+    // What a client has written may still sit in the kernel's buffers: a moment lets the server read it.
+    if (held === clients) setTimeout(release, 500);
+  };
+  const answers = await Promise.all(
+    Array.from({ length: clients }, () => uploadInTwo(server.url, '/api/cards?images=false', body, 'image/jpeg', heldOne, released)),
+  );
   return { clients, answers, peakMb: memory.stop().peak };
+}
+
+/** Posts `bytes` as a raw image: all but the last megabyte, `held()` once that is written, the rest once `released` settles. */
+function uploadInTwo(url: string, path: string, bytes: Buffer, type: string, held: () => void, released: Promise<void>): Promise<Answer> {
+  const started = performance.now();
+  const split = bytes.length - 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const req = request(url + path, { method: 'POST', headers: { 'Content-Type': type, 'Content-Length': bytes.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: res.statusCode ?? 0,
+          ms: performance.now() - started,
+          bytes: Buffer.byteLength(text),
+          nosniff: res.headers['x-content-type-options'] === 'nosniff',
+          retryAfter: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : null,
+          code: errorCode(text),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.write(bytes.subarray(0, split), () => {
+      held();
+      void released.then(() => req.end(bytes.subarray(split)));
+    });
+  });
 }
 
 // ---- clients that hang up -------------------------------------------------------------------
