@@ -85,6 +85,40 @@ def degrade(x, labels):
 
 
 @torch.no_grad()
+def init_from_onnx(net, path, crops):
+    """Load a shipped reader's weights from its ONNX file (model/corner-reader.onnx).
+
+    The export folds each BatchNorm into its convolution, so each conv gets the
+    folded weight and its BatchNorm is set to give back exactly the folded bias:
+    gamma and the running variance from the std of the conv's output over these
+    crops, beta and the running mean from its mean. The network then computes what
+    the ONNX file does, in eval mode and (over batches like these) in training.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(path).graph
+    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
+    convs = [n for n in graph.node if n.op_type == "Conv"]
+    blocks = [m for m in net.features]
+    assert len(convs) == len(blocks) + 1, "the ONNX file is not a CropNet of this shape"
+    net.head.weight.copy_(weights[convs[-1].input[1]])
+    net.head.bias.copy_(weights[convs[-1].input[2]])
+    x = (to_batch(crops) - net.mean) / net.std
+    for block, node in zip(blocks, convs):
+        conv, bn = block[0], block[1]
+        conv.weight.copy_(weights[node.input[1]])
+        z = conv(x)
+        mean, var = z.mean(dim=(0, 2, 3)), z.var(dim=(0, 2, 3), unbiased=False).clamp_min(1e-4)
+        bn.weight.copy_(var.sqrt())
+        bn.bias.copy_(mean + weights[node.input[2]])
+        bn.running_mean.copy_(mean)
+        bn.running_var.copy_(var - bn.eps)
+        x = torch.relu(bn.eval()(z))
+    return net.train()
+
+
+@torch.no_grad()
 def evaluate(net, val, batch=1024):
     net.eval()
     crops, labels, score, det_label = val
@@ -119,7 +153,7 @@ def main():
     ap.add_argument("--width", type=int, default=32)
     ap.add_argument("--val-share", type=float, default=0.08)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--init", help="start from this checkpoint's weights")
+    ap.add_argument("--init", help="start from this checkpoint's weights (a .pt, or a shipped .onnx reader)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -127,7 +161,9 @@ def main():
     train, val = load(args.data.split(","), args.val_share)
     print("train %d crops (%d corners), val %d" % (len(train[1]), int((train[1] > 0).sum()), len(val[1])), flush=True)
     net = CropNet(len(render.LABELS), args.width)
-    if args.init:
+    if args.init and args.init.endswith(".onnx"):
+        init_from_onnx(net, args.init, train[0][np.random.choice(len(train[1]), 4096, replace=False)])
+    elif args.init:
         net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     print("params", count_params(net), flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.wd)
