@@ -100,7 +100,7 @@ def init_from_onnx(net, path, crops):
     graph = onnx.load(path).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     convs = [n for n in graph.node if n.op_type == "Conv"]
-    blocks = [m for m in net.features]
+    blocks = list(net.features)
     assert len(convs) == len(blocks) + 1, "the ONNX file is not a CropNet of this shape"
     net.head.weight.copy_(weights[convs[-1].input[1]])
     net.head.bias.copy_(weights[convs[-1].input[2]])

@@ -124,25 +124,25 @@ async function normalPhoto(): Promise<Buffer> {
 async function send(url: string, path: string, init: RequestInit = {}): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(url + path, init);
-  const text = await response.text();
-  const code = errorCode(text);
-  return {
-    status: response.status,
-    ms: performance.now() - started,
-    bytes: Buffer.byteLength(text),
-    nosniff: response.headers.get('x-content-type-options') === 'nosniff',
-    retryAfter: response.headers.get('retry-after'),
-    code,
-  };
+  return answerOf(response.status, (name) => response.headers.get(name), await response.text(), started);
 }
 
-/** The error code of a JSON error answer, if it is one. */
-function errorCode(text: string): string | undefined {
+/** What the checks look at in an answer: `header` gives a header's value by its lower-case name, or null. */
+function answerOf(status: number, header: (name: string) => string | null, text: string, started: number): Answer {
+  let code: string | undefined;
   try {
-    return JSON.parse(text)?.error?.code;
+    code = JSON.parse(text)?.error?.code;
   } catch {
-    return undefined;
+    code = undefined;
   }
+  return {
+    status,
+    ms: performance.now() - started,
+    bytes: Buffer.byteLength(text),
+    nosniff: header('x-content-type-options') === 'nosniff',
+    retryAfter: header('retry-after'),
+    code,
+  };
 }
 
 const json = (body: string | object, type = 'application/json'): RequestInit => ({
@@ -326,15 +326,11 @@ function uploadInTwo(url: string, path: string, bytes: Buffer, type: string, hel
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          ms: performance.now() - started,
-          bytes: Buffer.byteLength(text),
-          nosniff: res.headers['x-content-type-options'] === 'nosniff',
-          retryAfter: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : null,
-          code: errorCode(text),
-        });
+        const header = (name: string) => {
+          const value = res.headers[name];
+          return typeof value === 'string' ? value : null;
+        };
+        resolve(answerOf(res.statusCode ?? 0, header, Buffer.concat(chunks).toString('utf8'), started));
       });
     });
     req.on('error', reject);
