@@ -20,7 +20,7 @@ console.log(
 console.log(`  server errors (5xx): ${run.serverErrors}   wrong answers: ${run.wrong.length}   failed connections: ${run.failedConnections}`);
 console.log(`  shed (503 with Retry-After, then retried as told): ${run.shed}`);
 console.log(
-  `  server memory, settled: ${run.before.toFixed(0)} MB after the warm-up, then after each round of 400: ${run.sizes.map((mb) => mb.toFixed(0)).join(', ')} MB (${(100 * growth).toFixed(1)}%, limit 20%)`,
+  `  server memory, settled: ${run.before.toFixed(0)} MB after the warm-up (${run.warmUpSizes.map((mb) => mb.toFixed(0)).join(', ')} MB after its ${run.warmUpSizes.length} rounds), then after each round of 400: ${run.sizes.map((mb) => mb.toFixed(0)).join(', ')} MB (${(100 * growth).toFixed(1)}%, limit 20%)`,
 );
 console.log(
   `  SIGTERM under load: exit ${restart.exitCode}; 5xx during ${restart.during.serverErrors}, wrong ${restart.during.wrong.length}; after restart ${restart.after.sent} answered, ${restart.after.wrong.length} wrong`,

@@ -14,6 +14,8 @@ Two staged sets for the reader's framing logic (never for training):
   --desk      each photo shrunk to 30-45 % and laid on a 1600x1200 background
               drawn by the renderer, anywhere, upside down one time in four: a
               desk or tripod shot where the cards fill a small part of the frame
+              (--desk-turn upright / down: every one upright / upside down, so
+              the two ways can be compared on the same shots)
   --sideways  each photo turned a quarter either way (a portrait photo stored
               without its EXIF turn)
   --close     only photos whose corners are large (long side >= 40 px): close
@@ -33,8 +35,9 @@ import render  # noqa: E402
 from dataset import HELDOUT_SEED  # noqa: E402
 
 
-def desk_shot(img, seed):
-    """The photo shrunk to 30-45 % on a 1600x1200 background of the renderer's, anywhere, sometimes upside down."""
+def desk_shot(img, seed, turn="any"):
+    """The photo shrunk to 30-45 % on a 1600x1200 background of the renderer's, anywhere, upside down one time
+    in four ("any"), never ("upright") or always ("down")."""
     pyr = random.Random(seed * 7 + 1)
     rng = np.random.default_rng(seed * 7 + 1)
     W, H = 1600, 1200
@@ -42,7 +45,8 @@ def desk_shot(img, seed):
     f = pyr.uniform(0.3, 0.45)
     small = img.resize((round(img.width * f), round(img.height * f)), Image.BILINEAR)
     table.paste(small, (pyr.randint(0, W - small.width), pyr.randint(0, H - small.height)))
-    return table.rotate(180) if pyr.random() < 0.25 else table
+    down = pyr.random() < 0.25 if turn == "any" else turn == "down"
+    return table.rotate(180) if down else table
 
 
 def main():
@@ -51,6 +55,8 @@ def main():
     ap.add_argument("-n", type=int, default=300, help="held-out seeds to render")
     ap.add_argument("--skip", type=int, default=0, help="start this many seeds into the held-out range (a further set)")
     ap.add_argument("--desk", action="store_true", help="shrink each photo onto a 1600x1200 background")
+    ap.add_argument("--desk-turn", choices=["any", "upright", "down"], default="any",
+                    help="with --desk: upside down one time in four (any), never, or always; the same shots either way")
     ap.add_argument("--sideways", action="store_true", help="turn each photo a quarter either way")
     ap.add_argument("--close", action="store_true", help="only photos whose corners' long side is at least 40 px")
     args = ap.parse_args()
@@ -65,7 +71,7 @@ def main():
         if args.close and min(max(b[2] - b[0], b[3] - b[1]) for b in boxes) < 40:
             continue
         if args.desk:
-            img = desk_shot(img, HELDOUT_SEED + i)
+            img = desk_shot(img, HELDOUT_SEED + i, args.desk_turn)
         if args.sideways:
             img = img.transpose(Image.Transpose.ROTATE_90 if i % 2 else Image.Transpose.ROTATE_270)
         img.save(os.path.join(args.out, name))  # PNG: the reader sees exactly the rendered pixels
