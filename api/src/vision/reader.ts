@@ -17,6 +17,7 @@
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import { DEFAULTS, iou, longSide, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
+import { decodeLabel } from './classes.js';
 import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
 
 /** The detector: a [3, height, width] image in 0..1 in, corners out (boxes in its input's pixels). */
@@ -191,7 +192,9 @@ async function lookCloser(
   expectedCount: number | undefined,
   mayTile: boolean,
 ): Promise<Look | undefined> {
-  const finds = current.detections.filter((d) => d.score >= FIND_FLOOR).map((d) => ({ ...d, box: boxToImage(current.view, d.box) }));
+  // Boxes in the image's pixels; `turned`: found in a view upside down to the image, so its corner's way up is the other.
+  const turned = current.view.quarter === 2;
+  const finds: Find[] = current.detections.filter((d) => d.score >= FIND_FLOOR).map((d) => ({ ...d, box: boxToImage(current.view, d.box), turned }));
   const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore);
   const sides = read.map((c) => modelSide(c.box, current)).sort((a, b) => a - b);
   const small = sides.length > 0 && sides[sides.length >> 1]! < SMALL_CORNER;
@@ -203,13 +206,14 @@ async function lookCloser(
     // The finer level only while nothing at all is found: it costs about four times the first.
     for (const [level, zoom] of [tileZoom, Math.min(MAX_FIND_ZOOM, 2 * tileZoom)].entries()) {
       if (zoom < MIN_GAIN * current.view.zoom || (level > 0 && finds.length > 0)) continue;
-      finds.push(...(await tileFinds(detect, image, zoom)));
+      finds.push(...(await tileFinds(detect, image, zoom)).map((d) => ({ ...d, turned: false })));
       tiled = true;
     }
   }
   if (!tiled && !small && read.length > 0) return undefined;
-  const cluster = strongestCluster(finds);
-  if (!cluster) return undefined;
+  const found = strongestCluster(finds);
+  if (!found) return undefined;
+  const cluster = found.map((f) => f.box);
   const side = medianSide(cluster);
   const margin = REGION_MARGIN * side;
   const left = Math.max(0, Math.min(...cluster.map((b) => b[0])) - margin);
@@ -221,7 +225,31 @@ async function lookCloser(
   // Corners at the size the model reads best, unless the region must fit its input (then it fills it).
   const zoom = Math.min(TARGET_CORNER / side, MAX_REGION_ZOOM, modelScale(width, height));
   if (zoom < MIN_GAIN * current.view.zoom) return undefined;
-  return look(detect, image, { left, top, width, height, zoom, quarter: 0 }, expectedCount);
+  // Upside-down cards are read turned upright: the detector reads small upright corners better than small turned ones.
+  return look(detect, image, { left, top, width, height, zoom, quarter: upsideDown(found) ? 2 : 0 }, expectedCount);
+}
+
+/** A corner found on the way to far cards, in the image's pixels. */
+interface Find extends Detection {
+  /** Found in a view turned upside down from the image: its label's way up is the other way in the image. */
+  turned: boolean;
+}
+
+/**
+ * Whether the cards stand upside down in the image: more of the finds'
+ * confidence reads them turned 180° than upright (a fan also shows its front
+ * card's bottom corner, turned, so one turned find among upright ones is not enough).
+ */
+function upsideDown(finds: readonly Find[]): boolean {
+  let upright = 0;
+  let rotated = 0;
+  for (const f of finds) {
+    const orientation = decodeLabel(f.label)?.orientation;
+    if (!orientation) continue;
+    if ((orientation === 'rotated') !== f.turned) rotated += f.score;
+    else upright += f.score;
+  }
+  return rotated > upright;
 }
 
 /** Reads the photo in overlapping model-sized tiles at `zoom`: the corners found, in the image's pixels. */
@@ -250,19 +278,19 @@ async function tileFinds(detect: Detect, image: RgbImage, zoom: number): Promise
  * CLUSTER_REACH corner lengths of a member join it (a hand's corners, a deck
  * card's two corners), so stray finds elsewhere do not stretch the region.
  */
-function strongestCluster(finds: readonly { box: Box; score: number }[]): Box[] | undefined {
+function strongestCluster<T extends { box: Box; score: number }>(finds: readonly T[]): T[] | undefined {
   if (finds.length === 0) return undefined;
-  const sorted = [...finds].sort((a, b) => b.score - a.score).map((f) => f.box);
+  const sorted = [...finds].sort((a, b) => b.score - a.score);
   const members = [sorted[0]!];
   const rest = sorted.slice(1);
-  const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+  const centre = ({ box: b }: T) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
   for (let grown = true; grown;) {
     grown = false;
     for (let i = rest.length - 1; i >= 0; i--) {
       const [x, y] = centre(rest[i]!);
       const near = members.some((m) => {
         const [mx, my] = centre(m);
-        return Math.hypot(x - mx, y - my) <= CLUSTER_REACH * Math.max(longSide(m), longSide(rest[i]!));
+        return Math.hypot(x - mx, y - my) <= CLUSTER_REACH * Math.max(longSide(m.box), longSide(rest[i]!.box));
       });
       if (near) {
         members.push(...rest.splice(i, 1));
