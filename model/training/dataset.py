@@ -30,14 +30,23 @@ def make_target(boxes, labels, index):
 
 
 class SyntheticCards(torch.utils.data.Dataset):
-    def __init__(self, length=1_000_000, base_seed=0, kind=None):
-        self.length, self.base_seed, self.kind = length, base_seed, kind
+    """far_share: the share of far scenes (a small hand or deck card) to train on, if not the renderer's own
+    render.FAR_SHARE; set only while this dataset renders, so the held-out evaluation keeps the renderer's."""
+
+    def __init__(self, length=1_000_000, base_seed=0, kind=None, far_share=None):
+        self.length, self.base_seed, self.kind, self.far_share = length, base_seed, kind, far_share
 
     def __len__(self):
         return self.length
 
     def __getitem__(self, index):
-        img, boxes, labels = render.render_scene(self.base_seed + index, self.kind)
+        own = render.FAR_SHARE
+        if self.far_share is not None:
+            render.FAR_SHARE = self.far_share
+        try:
+            img, boxes, labels = render.render_scene(self.base_seed + index, self.kind)
+        finally:
+            render.FAR_SHARE = own
         return to_tensor(img), make_target(boxes, labels, index)
 
 

@@ -128,6 +128,9 @@ def main():
     ap.add_argument("--init", help="start from this checkpoint's weights with a fresh optimizer and schedule")
     ap.add_argument("--first-seed", type=int, default=0,
                     help="seed of the first photo rendered: a later stage starts past the earlier ones' to see new photos")
+    ap.add_argument("--far-share", type=float,
+                    help="train on this share of far scenes (small hands and deck cards) instead of the renderer's "
+                         "render.FAR_SHARE; the held-out evaluation keeps the renderer's")
     ap.add_argument("--eval-only", help="evaluate this checkpoint and exit")
     args = ap.parse_args()
 
@@ -164,7 +167,7 @@ def main():
                     "elapsed": elapsed, "args": vars(args), "width": args.width}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed), seen)
+    ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed, far_share=args.far_share), seen)
     dl_kw = dict(persistent_workers=True, prefetch_factor=2) if args.workers > 0 else {}
     dl = torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
                                      collate_fn=dataset.collate, **dl_kw)

@@ -142,7 +142,7 @@ export function readCards(detections: readonly Detection[], options: Postprocess
 }
 
 /** The orientation with the most confidence behind it: upright, unless the photo is upside down. */
-function mainOrientation(corners: readonly Corner[]): Orientation {
+export function mainOrientation(corners: readonly Pick<Corner, 'orientation' | 'score'>[]): Orientation {
   let upright = 0;
   let rotated = 0;
   for (const c of corners) {

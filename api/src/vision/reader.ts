@@ -16,7 +16,7 @@
  *    corners turned ±28° as tiles of one mosaic, or the whole view turned.
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
-import { DEFAULTS, iou, longSide, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
+import { DEFAULTS, iou, longSide, mainOrientation, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
 import { decodeLabel } from './classes.js';
 import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
 
@@ -241,15 +241,13 @@ interface Find extends Detection {
  * card's bottom corner, turned, so one turned find among upright ones is not enough).
  */
 function upsideDown(finds: readonly Find[]): boolean {
-  let upright = 0;
-  let rotated = 0;
-  for (const f of finds) {
+  const corners = finds.flatMap((f) => {
     const orientation = decodeLabel(f.label)?.orientation;
-    if (!orientation) continue;
-    if ((orientation === 'rotated') !== f.turned) rotated += f.score;
-    else upright += f.score;
-  }
-  return rotated > upright;
+    if (!orientation) return [];
+    const turned = orientation === 'upright' ? 'rotated' : 'upright';
+    return [{ orientation: f.turned ? turned : orientation, score: f.score }];
+  });
+  return mainOrientation(corners) === 'rotated';
 }
 
 /** Reads the photo in overlapping model-sized tiles at `zoom`: the corners found, in the image's pixels. */
