@@ -154,18 +154,35 @@ const redBlobs: Detect = async (tensor, width, height) => {
     .map((box, i) => ({ box, label: 1 + i, score: Math.min(0.99, (0.5 * Math.max(box[2] - box[0], box[3] - box[1]) * scale) / 20) }));
 };
 
-test('far cards: found in finer tiles of a large photo, then read from their region enlarged', async () => {
+/** One look at a time, no turned views: the framing alone. */
+const FRAMING_ONLY = { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' } as const;
+
+/**
+ * A 1600×1200 grey desk photo with a red block at each corner box, and with
+ * `bar` a 3 px green bar just above or below each (barredBlobs reads it as the
+ * way up the corner stands).
+ */
+function deskWithCorners(corners: readonly Box[], bar?: 'above' | 'below'): RgbImage {
   const width = 1600;
   const height = 1200;
   const data = new Uint8Array(width * height * 3).fill(128);
+  const fill = (x1: number, y1: number, x2: number, y2: number, rgb: number[]) => {
+    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set(rgb, 3 * (y * width + x));
+  };
+  for (const [x1, y1, x2, y2] of corners) {
+    fill(x1, y1, x2, y2, [255, 0, 0]);
+    if (bar === 'above') fill(x1, y1 - 3, x2, y1, [0, 255, 0]);
+    if (bar === 'below') fill(x1, y2, x2, y2 + 3, [0, 255, 0]);
+  }
+  return { data, width, height };
+}
+
+test('far cards: found in finer tiles of a large photo, then read from their region enlarged', async () => {
   const corners: Box[] = [
     [800, 600, 810, 620],
     [830, 602, 840, 622],
   ];
-  for (const [x1, y1, x2, y2] of corners) {
-    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set([255, 0, 0], 3 * (y * width + x));
-  }
-  const reading = await readImage(redBlobs, { data, width, height }, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  const reading = await readImage(redBlobs, deskWithCorners(corners), FRAMING_ONLY);
   assert.equal(reading.cards.length, 2, 'both corners read');
   for (const [i, c] of reading.cards.entries()) {
     c.box.forEach((v, k) => assert.ok(Math.abs(v - corners[i]![k]!) < 1.5, `corner ${i} box ${c.box} vs ${corners[i]}`));
@@ -197,18 +214,11 @@ const barredBlobs: Detect = async (tensor, width, height) => {
 };
 
 test('far cards upside down: their region is read turned upright', async () => {
-  const width = 1600;
-  const height = 1200;
-  const data = new Uint8Array(width * height * 3).fill(128);
   const corners: Box[] = [
     [800, 600, 810, 620],
     [830, 602, 840, 622],
   ];
-  for (const [x1, y1, x2, y2] of corners) {
-    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set([255, 0, 0], 3 * (y * width + x));
-    for (let y = y2; y < y2 + 3; y++) for (let x = x1; x < x2; x++) data.set([0, 255, 0], 3 * (y * width + x));
-  }
-  const reading = await readImage(barredBlobs, { data, width, height }, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  const reading = await readImage(barredBlobs, deskWithCorners(corners, 'below'), FRAMING_ONLY);
   assert.equal(reading.quarter, 2, 'read turned a half turn');
   assert.equal(reading.cards.length, 2, 'both corners read');
   for (const c of reading.cards) {
@@ -218,20 +228,10 @@ test('far cards upside down: their region is read turned upright', async () => {
   }
   // Upside down, the cards read from right to left in the photo.
   assert.ok(reading.cards[0]!.box[0] > reading.cards[1]!.box[0], 'in the order the cards stand');
-  const upright = await readImage(
-    barredBlobs,
-    { data: flipped(data, width, height), width, height },
-    { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' },
-  );
-  assert.equal(upright.quarter, 0, 'the same cards the right way up are read as they are');
+  const upright = await readImage(barredBlobs, deskWithCorners(corners, 'above'), FRAMING_ONLY);
+  assert.equal(upright.quarter, 0, 'the same cards standing the right way up are read as they are');
+  assert.equal(upright.cards.length, 2);
 });
-
-/** The image turned a half turn (upside down). */
-function flipped(data: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(data.length);
-  for (let p = 0; p < width * height; p++) out.set(data.subarray(3 * p, 3 * p + 3), 3 * (width * height - 1 - p));
-  return out;
-}
 
 test('every card sure but a weak find apart from them: the count is in doubt, so that find gets a second look', async () => {
   const image = gradient(640, 480);
@@ -285,18 +285,12 @@ test('a small photo with nothing in it is searched once more, at 2:1, in a few t
 });
 
 test('corners too small to find at 1:1 are found in tiles at 2:1, then read enlarged', async () => {
-  const width = 1600;
-  const height = 1200;
-  const data = new Uint8Array(width * height * 3).fill(128);
   // 10 px long: under the fake detector's 16 at 1:1, found at 2:1, read surely at 4:1.
   const corners: Box[] = [
     [700, 500, 705, 510],
     [716, 501, 721, 511],
   ];
-  for (const [x1, y1, x2, y2] of corners) {
-    for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data.set([255, 0, 0], 3 * (y * width + x));
-  }
-  const reading = await readImage(redBlobs, { data, width, height }, { turnedViews: 'never', viewDegrees: 28, viewScope: 'corners' });
+  const reading = await readImage(redBlobs, deskWithCorners(corners), FRAMING_ONLY);
   assert.equal(reading.cards.length, 2, 'both corners read');
   for (const c of reading.cards) assert.ok(c.score > 0.9, 'read sure once enlarged');
   assert.ok(reading.region, 'a region was read enlarged');

@@ -26,3 +26,9 @@ export function decodeLabel(label: number): { card: Card; orientation: Orientati
   if (rotated >= 0 && rotated < CARDS.length) return { card: CARDS[rotated]!, orientation: 'rotated' };
   return undefined;
 }
+
+/** The label of the same corner seen turned a half turn (upright ↔ rotated 180°); the background stays. */
+export function halfTurnedLabel(label: number): number {
+  if (label < 1 || label > 2 * CARDS.length) return label;
+  return label <= CARDS.length ? label + CARDS.length : label - CARDS.length;
+}

@@ -17,7 +17,7 @@
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import { DEFAULTS, iou, longSide, mainOrientation, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
-import { decodeLabel } from './classes.js';
+import { decodeLabel, halfTurnedLabel } from './classes.js';
 import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
 
 /** The detector: a [3, height, width] image in 0..1 in, corners out (boxes in its input's pixels). */
@@ -192,9 +192,11 @@ async function lookCloser(
   expectedCount: number | undefined,
   mayTile: boolean,
 ): Promise<Look | undefined> {
-  // Boxes in the image's pixels; `turned`: found in a view upside down to the image, so its corner's way up is the other.
-  const turned = current.view.quarter === 2;
-  const finds: Find[] = current.detections.filter((d) => d.score >= FIND_FLOOR).map((d) => ({ ...d, box: boxToImage(current.view, d.box), turned }));
+  // In the image's frame: boxes in its pixels, and labels the way up the corners stand in it (a view turned a half turn reads them the other way).
+  const label = current.view.quarter === 2 ? halfTurnedLabel : (l: number) => l;
+  const finds = current.detections
+    .filter((d) => d.score >= FIND_FLOOR)
+    .map((d) => ({ ...d, box: boxToImage(current.view, d.box), label: label(d.label) }));
   const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore);
   const sides = read.map((c) => modelSide(c.box, current)).sort((a, b) => a - b);
   const small = sides.length > 0 && sides[sides.length >> 1]! < SMALL_CORNER;
@@ -206,7 +208,7 @@ async function lookCloser(
     // The finer level only while nothing at all is found: it costs about four times the first.
     for (const [level, zoom] of [tileZoom, Math.min(MAX_FIND_ZOOM, 2 * tileZoom)].entries()) {
       if (zoom < MIN_GAIN * current.view.zoom || (level > 0 && finds.length > 0)) continue;
-      finds.push(...(await tileFinds(detect, image, zoom)).map((d) => ({ ...d, turned: false })));
+      finds.push(...(await tileFinds(detect, image, zoom)));
       tiled = true;
     }
   }
@@ -229,23 +231,15 @@ async function lookCloser(
   return look(detect, image, { left, top, width, height, zoom, quarter: upsideDown(found) ? 2 : 0 }, expectedCount);
 }
 
-/** A corner found on the way to far cards, in the image's pixels. */
-interface Find extends Detection {
-  /** Found in a view turned upside down from the image: its label's way up is the other way in the image. */
-  turned: boolean;
-}
-
 /**
  * Whether the cards stand upside down in the image: more of the finds'
  * confidence reads them turned 180° than upright (a fan also shows its front
  * card's bottom corner, turned, so one turned find among upright ones is not enough).
  */
-function upsideDown(finds: readonly Find[]): boolean {
+function upsideDown(finds: readonly Detection[]): boolean {
   const corners = finds.flatMap((f) => {
-    const orientation = decodeLabel(f.label)?.orientation;
-    if (!orientation) return [];
-    const turned = orientation === 'upright' ? 'rotated' : 'upright';
-    return [{ orientation: f.turned ? turned : orientation, score: f.score }];
+    const decoded = decodeLabel(f.label);
+    return decoded ? [{ orientation: decoded.orientation, score: f.score }] : [];
   });
   return mainOrientation(corners) === 'rotated';
 }
