@@ -12,7 +12,8 @@
  * model/model.json), whose training totals are carried over; given alone (no
  * new detector stage), its corner metrics are carried over too.
  * --corner-reader METRICS_JSON adds the corner reader's training and validation
- * (model/training/train_classifier.py's metrics.json).
+ * (model/training/train_classifier.py's metrics.json); --face-reader METRICS_JSON
+ * the face reader's (train_classifier.py --net face).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,7 @@ const { values, positionals } = parseArgs({
   options: {
     heldout: { type: 'string' },
     'corner-reader': { type: 'string' },
+    'face-reader': { type: 'string' },
     real: { type: 'string', default: fileURLToPath(new URL('../../shared/real-photos/labels.json', import.meta.url)) },
   },
 });
@@ -48,18 +50,20 @@ interface EarlierCard {
   trained: { stages_minutes: number[]; iterations: number; synthetic_photos_seen: number };
   synthetic_heldout: { photos: number; map50: number; photos_all_corners_right: number };
 }
-/** What train_classifier.py writes. */
-interface CornerReaderMetrics {
+/** What train_classifier.py writes (for the face reader, "corners" are card faces and there are no detector boxes). */
+interface ClassifierMetrics {
   crops: number;
   corners_read_right: number;
   no_corner_right: number;
-  detector_boxes: number;
-  detector_label_right: number;
-  reader_label_right: number;
   iterations: number;
   crops_seen: number;
   minutes: number;
   params: number;
+}
+interface CornerReaderMetrics extends ClassifierMetrics {
+  detector_boxes: number;
+  detector_label_right: number;
+  reader_label_right: number;
 }
 const inputs = metricsPath.split(',').map((path) => JSON.parse(readFileSync(path, 'utf8')) as StageMetrics | EarlierCard);
 const earlier = inputs.filter((input): input is EarlierCard => 'trained' in input);
@@ -82,6 +86,7 @@ const real = summarizeScores(scores);
 const heldout = values.heldout ? summarizeScores(await readLabelledPhotos(values.heldout)) : undefined;
 const { turnedViews, viewDegrees, viewScope } = settings();
 const cornerReader = values['corner-reader'] ? (JSON.parse(readFileSync(values['corner-reader'], 'utf8')) as CornerReaderMetrics) : undefined;
+const faceReader = values['face-reader'] ? (JSON.parse(readFileSync(values['face-reader'], 'utf8')) as ClassifierMetrics) : undefined;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
@@ -120,6 +125,19 @@ const card = {
           detector_label_right: round3(cornerReader.detector_label_right),
           corner_reader_label_right: round3(cornerReader.reader_label_right),
         },
+      },
+    },
+  }),
+  ...(faceReader && {
+    face_reader: {
+      architecture:
+        'a 7-layer fully convolutional CNN reading every 64×64 window of the photo, every 8 px, at four scales, when the corners read no card (model/training/face_reader.py)',
+      params: faceReader.params,
+      trained: { machine, minutes: Math.round(faceReader.minutes), iterations: faceReader.iterations, windows_seen: faceReader.crops_seen },
+      validation: {
+        windows: faceReader.crops,
+        faces_read_right: round3(faceReader.corners_read_right),
+        no_card_right: round3(faceReader.no_corner_right),
       },
     },
   }),

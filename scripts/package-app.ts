@@ -33,6 +33,7 @@ for (const path of [
   'dist/api',
   'model/quiddler.onnx',
   'model/corner-reader.onnx',
+  'model/face-reader.onnx',
   'model/classes.json',
   'model/model.json',
   'dictionary/sowpods.dawg',

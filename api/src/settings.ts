@@ -32,6 +32,8 @@ export interface Settings {
   modelPath: string;
   /** The ONNX corner reader that reads the detector's finds again (vision/corner-reader.ts); undefined: the detector alone. */
   cornerReaderPath?: string;
+  /** The ONNX face reader that reads cards from their central letters when the corners read none (vision/face-reader.ts); undefined: none. */
+  faceReaderPath?: string;
   /** Largest image accepted, in bytes (after base64 decoding). */
   maxImageBytes: number;
   /** Largest image accepted, in pixels (a 24 MP phone photo is the largest real input). */
@@ -81,6 +83,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webRoot: resolve(env.QUIDDLER_WEB_ROOT ?? join(PROJECT_ROOT, 'web', 'dist')),
     modelPath: resolve(env.QUIDDLER_MODEL ?? join(PROJECT_ROOT, 'model', 'quiddler.onnx')),
     ...cornerReader(env.QUIDDLER_CORNER_READER),
+    ...faceReader(env.QUIDDLER_FACE_READER),
     maxImageBytes: positive(env.QUIDDLER_MAX_IMAGE_MB, 10, 'QUIDDLER_MAX_IMAGE_MB') * 1024 * 1024,
     maxImagePixels: Math.floor(
       positive(env.QUIDDLER_MAX_IMAGE_MEGAPIXELS, DEFAULT_MAX_IMAGE_PIXELS / 1e6, 'QUIDDLER_MAX_IMAGE_MEGAPIXELS') * 1_000_000,
@@ -104,6 +107,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 function cornerReader(value: string | undefined): Pick<Settings, 'cornerReaderPath'> {
   if (value === 'off') return {};
   return { cornerReaderPath: resolve(value || join(PROJECT_ROOT, 'model', 'corner-reader.onnx')) };
+}
+
+/** The face reader's file: model/face-reader.onnx unless named, "off" for none. */
+function faceReader(value: string | undefined): Pick<Settings, 'faceReaderPath'> {
+  if (value === 'off') return {};
+  return { faceReaderPath: resolve(value || join(PROJECT_ROOT, 'model', 'face-reader.onnx')) };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {

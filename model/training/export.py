@@ -13,6 +13,13 @@ Uses the TorchScript-based exporter (dynamo=False on torch 2.x), opset 11.
 With --reader, the corner reader (classifier.py): inputs "image" float32 [3, H, W]
 (the detector's input) and "boxes" float32 [K, 4] (boxes in its pixels, K >= 1);
 output "probs" float32 [K, 63]: each box's class probabilities, class 0 "no corner".
+
+  /usr/bin/python3 model/training/export.py --face --ckpt model/runs/face1/final.pt --out model/face-reader.onnx
+
+With --face, the face reader (face_reader.py): input "image" float32 [3, H, W] in 0..1
+(H, W >= 64); output "probs" float32 [63, (H - 64) // 8 + 1, (W - 64) // 8 + 1]: the
+class probabilities of the card face centred in each 64 x 64 window, every 8 px,
+class 0 "no card".
 """
 import argparse
 import os
@@ -25,6 +32,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
 from classifier import CornerReader, CropNet  # noqa: E402
+from face_reader import CropFaceNet, FaceReader  # noqa: E402
 from model import build_model  # noqa: E402
 
 
@@ -63,10 +71,30 @@ def export_reader(ckpt, out, opset, kw):
         print("probs of the example boxes (top class, p):", [(int(p.argmax()), round(float(p.max()), 3)) for p in reader(image, boxes)])
 
 
+def export_face_reader(ckpt, out, opset, kw):
+    ck = dataset.load_checkpoint(ckpt)
+    crop_net = CropFaceNet(dataset.NUM_CLASSES, ck.get("width", 16))
+    crop_net.load_state_dict(ck["model"])
+    reader = FaceReader(crop_net.net).eval()
+    image = dataset.heldout(1)[0][0]
+    torch.onnx.export(reader, (image,), out, opset_version=opset, input_names=["image"], output_names=["probs"],
+                      dynamic_axes={"image": {1: "height", 2: "width"}, "probs": {1: "rows", 2: "cols"}},
+                      do_constant_folding=True, **kw)
+    print("wrote %s (%.2f MB)" % (out, os.path.getsize(out) / 1e6))
+    import onnx
+    onnx.checker.check_model(onnx.load(out))
+    print("onnx.checker: OK (onnx %s)" % onnx.__version__)
+    with torch.no_grad():
+        probs = reader(image)
+        cell = int((1 - probs[0]).flatten().argmax())
+        print("probs", tuple(probs.shape), "surest card cell", divmod(cell, probs.shape[2]), "p %.3f" % float(1 - probs[0].flatten()[cell]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--reader", action="store_true", help="export the corner reader (classifier.py), not the detector")
+    ap.add_argument("--face", action="store_true", help="export the face reader (face_reader.py), not the detector")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "quiddler.onnx"))
     ap.add_argument("--opset", type=int, default=11)
     ap.add_argument("--check-n", type=int, default=4)
@@ -75,6 +103,8 @@ def main():
     kw = {"dynamo": False} if int(torch.__version__.split(".")[0]) >= 2 else {}
     if args.reader:
         return export_reader(args.ckpt, args.out, args.opset, kw)
+    if args.face:
+        return export_face_reader(args.ckpt, args.out, args.opset, kw)
     model = load(args.ckpt)
     wrapper = Wrapper(model).eval()
     ds = dataset.heldout(args.check_n + 1)

@@ -630,11 +630,15 @@ def render_scene(seed, kind=None, tokens=None, size=None, allow_flip=True):
     return img, boxes, labels
 
 
-def render_photo(seed, kind=None, tokens=None, size=None, allow_flip=True):
+def render_photo(seed, kind=None, tokens=None, size=None, allow_flip=True, scene=None):
     """render_scene plus the photo's truth as a player reads it: returns (image, boxes,
     labels, cards), where cards lists the held cards left to right along the fan (a
     deck photo: the top card), or None when a player could not tell: a held card
-    shows no readable corner, or a deck photo shows corners of other cards too."""
+    shows no readable corner, or a deck photo shows corners of other cards too.
+
+    scene, a dict, receives the scene in the photo's frame (after any upside-down turn):
+    "cards", bottom to top, as Placed, and "fingers" as (x, y, angle, length, width), for
+    the face reader's harvest (faces.py). It draws nothing at random."""
     pyr = random.Random(seed)
     rng = np.random.default_rng(seed)
     if size is None:
@@ -654,10 +658,16 @@ def render_photo(seed, kind=None, tokens=None, size=None, allow_flip=True):
         readable = set(owners) == {len(placed) - 1}
     cards = [p.token for p in placed] if kind == "hand" else [placed[-1].token]
     img = camera(img, pyr, rng)
-    if pyr.random() < 0.12 and allow_flip:  # photo taken upside down
+    flipped = pyr.random() < 0.12 and allow_flip
+    if flipped:  # photo taken upside down
         img = img.rotate(180)
         boxes = [[W - b[2], H - b[3], W - b[0], H - b[1]] for b in boxes]
         labels = [flip_label(l) for l in labels]
+    if scene is not None:
+        turn = (lambda x, y: (W - x, H - y)) if flipped else (lambda x, y: (x, y))
+        half = 180.0 if flipped else 0.0
+        scene["cards"] = [Placed(p.token, p.style, p.scale, _wrap(p.angle + half), *turn(p.cx, p.cy)) for p in placed]
+        scene["fingers"] = [(*turn(x, y), ang + half, length, width) for (x, y, ang, length, width, _) in occ]
     return img, boxes, labels, cards if readable else None
 
 

@@ -1,7 +1,10 @@
-"""Train the corner reader (classifier.py) on harvested crops (corners.py).
+"""Train the corner reader (classifier.py) on harvested crops (corners.py), or with
+--net face the face reader (face_reader.py) on windows from faces.py.
 
   /usr/bin/python3 model/training/train_classifier.py --data model/data/corners-a.npz,model/data/corners-b.npz \
       --minutes 30 --out model/runs/reader1
+  /usr/bin/python3 model/training/train_classifier.py --net face --width 20 \
+      --data model/data/faces-a.npz,model/data/faces-b.npz --minutes 25 --out model/runs/face1
 
 The last --val-share of each file (its last photos' crops: photos the rest never
 shows) is kept for validation. Each batch is degraded again on the fly, so the
@@ -25,6 +28,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render  # noqa: E402
 from classifier import CropNet  # noqa: E402
+from face_reader import CropFaceNet  # noqa: E402
 from model import count_params  # noqa: E402
 
 # The label of each class turned 180 degrees (background stays background).
@@ -133,11 +137,13 @@ def evaluate(net, val, batch=1024):
         "accuracy": float((pred == labels).mean()),
         "corners_read_right": float((pred[corner] == labels[corner]).mean()),
         "no_corner_right": float((pred[~corner] == 0).mean()),
-        # On the detector's own boxes over corners: how often each reads the corner right.
-        "detector_boxes": int((found & corner).sum()),
-        "detector_label_right": float((det_label[found & corner] == labels[found & corner]).mean()),
-        "reader_label_right": float((pred[found & corner] == labels[found & corner]).mean()),
     }
+    if (found & corner).any():  # the corner reader's crops: on the detector's own boxes over corners, who reads them right
+        res.update({
+            "detector_boxes": int((found & corner).sum()),
+            "detector_label_right": float((det_label[found & corner] == labels[found & corner]).mean()),
+            "reader_label_right": float((pred[found & corner] == labels[found & corner]).mean()),
+        })
     net.train()
     return res
 
@@ -150,7 +156,8 @@ def main():
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--wd", type=float, default=5e-4)
-    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--net", choices=["corner", "face"], default="corner", help="the corner reader or the face reader")
+    ap.add_argument("--width", type=int, help="channels of the first layer (corner reader 32, face reader 16 unless given)")
     ap.add_argument("--val-share", type=float, default=0.08)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", help="start from this checkpoint's weights (a .pt, or a shipped .onnx reader)")
@@ -160,7 +167,9 @@ def main():
     np.random.seed(0)
     train, val = load(args.data.split(","), args.val_share)
     print("train %d crops (%d corners), val %d" % (len(train[1]), int((train[1] > 0).sum()), len(val[1])), flush=True)
-    net = CropNet(len(render.LABELS), args.width)
+    if args.width is None:
+        args.width = 32 if args.net == "corner" else 16
+    net = (CropNet if args.net == "corner" else CropFaceNet)(len(render.LABELS), args.width)
     if args.init and args.init.endswith(".onnx"):
         init_from_onnx(net, args.init, train[0][np.random.choice(len(train[1]), 4096, replace=False)])
     elif args.init:
@@ -192,12 +201,12 @@ def main():
                 loss_sum, loss_n = 0.0, 0
             if it % 1000 == 0:
                 print("VAL " + json.dumps(evaluate(net, val)), flush=True)
-                torch.save({"model": net.state_dict(), "width": args.width, "iter": it}, os.path.join(args.out, "last.pt"))
+                torch.save({"model": net.state_dict(), "net": args.net, "width": args.width, "iter": it}, os.path.join(args.out, "last.pt"))
     metrics = evaluate(net, val)
     metrics.update({"iterations": it, "crops_seen": seen, "minutes": (time.time() - start) / 60, "params": count_params(net),
                     "args": vars(args)})
     print("VAL " + json.dumps(metrics), flush=True)
-    torch.save({"model": net.state_dict(), "width": args.width, "iter": it}, os.path.join(args.out, "final.pt"))
+    torch.save({"model": net.state_dict(), "net": args.net, "width": args.width, "iter": it}, os.path.join(args.out, "final.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(metrics, fh, indent=1)
 

@@ -194,7 +194,11 @@ export interface PhotoReadingJson {
   height: number;
   /** The turns (degrees) the detector looked with: [0], or [0, d, -d] when a card was in doubt. */
   views: number[];
-  second_look: 'none' | 'corners' | 'photo';
+  /**
+   * What was read again after the first look: nothing, the corners in doubt, the whole photo turned,
+   * or the cards' faces (their central letters: the corners read no card surely).
+   */
+  second_look: 'none' | 'corners' | 'photo' | 'faces';
   /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3). */
   quarter_turns: number;
   /** The part of the photo read enlarged when its cards were small, [x1, y1, x2, y2]. */
@@ -235,6 +239,8 @@ export interface ModelResponse extends ModelName {
   architecture: string;
   /** The classifier that reads each corner the detector finds again (vision/corner-reader.ts). */
   corner_reader?: { name: string; size_mb: number; [card: string]: unknown };
+  /** The network that reads cards from their faces when the corners read none (vision/face-reader.ts). */
+  face_reader?: { name: string; size_mb: number; [card: string]: unknown };
   input: { format: string; long_side: number };
   turned_views: {
     when: 'doubt' | 'always' | 'never';

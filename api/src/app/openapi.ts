@@ -139,7 +139,7 @@ const schemas: Record<string, Schema> = {
       width: integer,
       height: integer,
       views: arrayOf(number),
-      second_look: { enum: ['none', 'corners', 'photo'] },
+      second_look: { enum: ['none', 'corners', 'photo', 'faces'] },
       quarter_turns: { type: 'integer', minimum: 0, maximum: 3 },
       region: box,
       timing_ms: object({ decode: number, inference: number }),
@@ -159,6 +159,7 @@ const schemas: Record<string, Schema> = {
       size_mb: number,
       architecture: string,
       corner_reader: object({ name: string, size_mb: number }, undefined, true),
+      face_reader: object({ name: string, size_mb: number }, undefined, true),
       input: object({ format: string, long_side: integer }),
       turned_views: object({
         when: { enum: ['doubt', 'always', 'never'] },

@@ -25,11 +25,12 @@ export function modelInfo(settings: Settings): Promise<ModelResponse> {
 
 /**
  * What the readings depend on, as 12 hex digits: SHA-256 over the detector's
- * bytes, then the corner reader's (the browser's device worker computes the same).
+ * bytes, then the corner reader's, then the face reader's, those that serve
+ * (the browser's device worker computes the same).
  */
-export function modelVersion(detector: Uint8Array, cornerReader?: Uint8Array): string {
+export function modelVersion(detector: Uint8Array, ...readers: (Uint8Array | undefined)[]): string {
   const hash = createHash('sha256').update(detector);
-  if (cornerReader) hash.update(cornerReader);
+  for (const reader of readers) if (reader) hash.update(reader);
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -40,15 +41,17 @@ async function describe(settings: Settings): Promise<ModelResponse> {
   const { turnedViews, viewDegrees, viewScope } = settings;
   const bytes = await readFile(detector.path);
   const cornerBytes = detector.cornerReaderPath ? await readFile(detector.cornerReaderPath) : undefined;
+  const faceBytes = detector.faceReaderPath ? await readFile(detector.faceReaderPath) : undefined;
   const card = await readFile(join(PROJECT_ROOT, 'model', 'model.json'), 'utf8').then(JSON.parse, () => ({}));
-  // The card's corner_reader section (its training and validation) goes with the file's, and only while it serves.
-  const { corner_reader: cornerCard, ...detectorCard } = card as { corner_reader?: object };
+  // The card's corner_reader and face_reader sections (their training and validation) go with their files, and only while they serve.
+  const { corner_reader: cornerCard, face_reader: faceCard, ...detectorCard } = card as { corner_reader?: object; face_reader?: object };
   return {
     name: basename(detector.path),
-    version: modelVersion(bytes, cornerBytes),
-    size_mb: megabytes(bytes.length + (cornerBytes?.length ?? 0)),
+    version: modelVersion(bytes, cornerBytes, faceBytes),
+    size_mb: megabytes(bytes.length + (cornerBytes?.length ?? 0) + (faceBytes?.length ?? 0)),
     architecture: 'Faster R-CNN',
     ...(cornerBytes ? { corner_reader: { name: basename(detector.cornerReaderPath!), size_mb: megabytes(cornerBytes.length), ...cornerCard } } : {}),
+    ...(faceBytes ? { face_reader: { name: basename(detector.faceReaderPath!), size_mb: megabytes(faceBytes.length), ...faceCard } } : {}),
     input: { format: 'RGB float32 [3, H, W] in 0..1', long_side: MODEL_LONG_SIDE },
     turned_views: {
       when: turnedViews,

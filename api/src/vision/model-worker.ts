@@ -14,6 +14,7 @@ import { asWork } from '../idle-memory.js';
 import { Gate, Precedence } from './gate.js';
 import { decodePhoto, ImageDecodeError, type DecodedPhoto, type PhotoHeader } from './image.js';
 import { withCornerReader, type ReadCorners } from './corner-reader.js';
+import type { ReadFaces } from './face-reader.js';
 import { detectionsFrom, type Box, type Detection } from './postprocess.js';
 import { readImage, type Detect, type ImageReading, type ReaderOptions } from './reader.js';
 import { lowerThisThread } from '../thread-priority.js';
@@ -49,7 +50,7 @@ export type DetectorAnswer = { detections: Detection[] } | { reading: WorkerRead
 export type FromWorker = ReadyMessage<{ inputName: string }> | AnswerMessage<DetectorAnswer, WorkerError>;
 
 const port = parentPort!;
-const { path, cornerReaderPath } = workerData as { path: string; cornerReaderPath?: string };
+const { path, cornerReaderPath, faceReaderPath } = workerData as { path: string; cornerReaderPath?: string; faceReaderPath?: string };
 
 // Below the event loop, with the threads it starts (see thread-priority.ts).
 lowerThisThread();
@@ -59,10 +60,14 @@ try {
   const found: Detect = async (tensor, width, height) =>
     toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) }));
   const detect = cornerReaderPath ? withCornerReader(found, await cornerReader(cornerReaderPath)) : found;
+  const faces = faceReaderPath ? await faceReader(faceReaderPath) : undefined;
   // One inference at a time: concurrent readings queue instead of oversubscribing the cores.
   const oneAtATime = new Gate(1);
   const infer = (tensor: Float32Array, width: number, height: number, priority = 0) =>
     oneAtATime.run(() => detect(tensor, width, height), { priority });
+  const inferFaces = faces
+    ? (tensor: Float32Array, width: number, height: number, priority = 0) => oneAtATime.run(() => faces(tensor, width, height), { priority })
+    : undefined;
   const cancels = new Map<number, AbortController>();
   // A heavy photo's inferences wait while a light photo is being read, not only while one of its inferences is queued.
   const precedence = new Precedence();
@@ -75,7 +80,7 @@ try {
       message.kind === 'detect'
         ? infer(message.tensor, message.width, message.height).then((detections) => port.postMessage({ id, detections } satisfies FromWorker))
         : precedence
-            .during(message.priority, () => read(message, infer, precedence, cancels))
+            .during(message.priority, () => read(message, { infer, inferFaces }, precedence, cancels))
             .then(({ reading, transfer }) => port.postMessage({ id, reading } satisfies FromWorker, transfer)),
     );
     answer.catch((error: unknown) => port.postMessage({ id, error: crossing(error) } satisfies FromWorker));
@@ -86,10 +91,11 @@ try {
 }
 
 type Infer = (tensor: Float32Array, width: number, height: number, priority?: number) => Promise<Detection[]>;
+type InferFaces = (...args: [...Parameters<ReadFaces>, priority?: number]) => ReturnType<ReadFaces>;
 
 async function read(
   { id, bytes, header, maxPixels, timeoutSeconds, priority, ...options }: ReadJob & { id: number },
-  infer: Infer,
+  { infer, inferFaces }: { infer: Infer; inferFaces?: InferFaces },
   precedence: Precedence,
   cancels: Map<number, AbortController>,
 ) {
@@ -106,7 +112,14 @@ async function read(
       cancel.signal.throwIfAborted();
       return infer(tensor, width, height, priority);
     };
-    const reading = await readImage(detect, { data: image.rgb, width: image.width, height: image.height }, options);
+    const readFaces: ReadFaces | undefined =
+      inferFaces &&
+      (async (tensor, width, height) => {
+        await precedence.clear(priority, cancel.signal);
+        cancel.signal.throwIfAborted();
+        return inferFaces(tensor, width, height, priority);
+      });
+    const reading = await readImage(detect, { data: image.rgb, width: image.width, height: image.height }, options, readFaces);
     // The pixels go back moved, not cloned: a copy of our own (sharp's buffer may not be movable), handed over.
     const rgb = new Uint8Array(image.rgb);
     const result: WorkerReading = {
@@ -134,6 +147,15 @@ async function cornerReader(path: string): Promise<ReadCorners> {
     const image = new ort.Tensor('float32', tensor, [3, height, width]);
     const flat = new ort.Tensor('float32', Float32Array.from(boxes.flat()), [boxes.length, 4]);
     return (await session.run({ image, boxes: flat })).probs!.data as Float32Array;
+  };
+}
+
+/** The face reader's session (model/face-reader.onnx): an image in, each window's class probabilities out. */
+async function faceReader(path: string): Promise<ReadFaces> {
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' });
+  return async (tensor, width, height) => {
+    const probs = (await session.run({ image: new ort.Tensor('float32', tensor, [3, height, width]) })).probs!;
+    return { probs: probs.data as Float32Array, rows: probs.dims[1]!, cols: probs.dims[2]! };
   };
 }
 

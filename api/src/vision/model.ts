@@ -18,6 +18,8 @@ export interface Detector {
   path: string;
   /** The corner reader that reads the detector's finds again, if any. */
   cornerReaderPath?: string;
+  /** The face reader that reads cards from their faces when the corners read none, if any. */
+  faceReaderPath?: string;
   /** Class names by label id, from model/classes.json. */
   labels: string[];
   inputName: string;
@@ -36,11 +38,11 @@ const sessions = new Map<string, Promise<Detector>>();
 /** Each detector thread, and when its work in hand is done. */
 const threads = new Set<{ worker: Worker; idle: () => Promise<void> }>();
 
-/** The model files a detector runs: the detector, and the corner reader that reads its finds again (none: the detector alone). */
-export type DetectorFiles = Pick<Settings, 'modelPath' | 'cornerReaderPath'>;
+/** The model files a detector runs: the detector, the corner reader that reads its finds again and the face reader (each optional). */
+export type DetectorFiles = Pick<Settings, 'modelPath' | 'cornerReaderPath' | 'faceReaderPath'>;
 
 export function loadDetector(files: DetectorFiles): Promise<Detector> {
-  const key = `${files.modelPath}\n${files.cornerReaderPath ?? ''}`;
+  const key = `${files.modelPath}\n${files.cornerReaderPath ?? ''}\n${files.faceReaderPath ?? ''}`;
   let detector = sessions.get(key);
   if (!detector) {
     detector = createDetector(files, () => sessions.delete(key));
@@ -50,10 +52,10 @@ export function loadDetector(files: DetectorFiles): Promise<Detector> {
   return detector;
 }
 
-async function createDetector({ modelPath: path, cornerReaderPath }: DetectorFiles, forget: () => void): Promise<Detector> {
+async function createDetector({ modelPath: path, cornerReaderPath, faceReaderPath }: DetectorFiles, forget: () => void): Promise<Detector> {
   const started = performance.now();
   const classes = readFile(join(PROJECT_ROOT, 'model', 'classes.json'), 'utf8').then((text) => JSON.parse(text) as { labels: string[] });
-  const worker = startWorkerBeside(import.meta.url, 'model-worker', { path, cornerReaderPath });
+  const worker = startWorkerBeside(import.meta.url, 'model-worker', { path, cornerReaderPath, faceReaderPath });
   // A worker that dies takes its session along: the next caller starts another.
   worker.once('exit', forget);
   const calls = callsInto<Request, DetectorAnswer, { inputName: string }, WorkerError>(worker, {
@@ -82,7 +84,7 @@ async function createDetector({ modelPath: path, cornerReaderPath }: DetectorFil
   await detect(new Float32Array(3 * 480 * 640).fill(0.5), 640, 480);
   // Every thread that does photo work now exists (libuv's pool, the detector's): all go below the event loop.
   await lowerBackgroundThreads();
-  return { path, cornerReaderPath, labels: (await classes).labels, inputName, loadMs: performance.now() - started, detect, read };
+  return { path, cornerReaderPath, faceReaderPath, labels: (await classes).labels, inputName, loadMs: performance.now() - started, detect, read };
 }
 
 type Request = DistributiveOmit<ToWorker, 'id'>;

@@ -23,7 +23,7 @@ export interface PhotoReading {
   /** The turns the detector looked at the photo with: [0] alone, or [0, +d, -d] when a card was in doubt. */
   views: number[];
   /** What the turned views showed: nothing (one look), the corners in doubt, or the whole photo. */
-  secondLook: 'none' | 'corners' | 'photo';
+  secondLook: 'none' | 'corners' | 'photo' | 'faces';
   /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3). */
   quarter: Quarter;
   /** The part of the photo read enlarged because the cards were small in it. */

@@ -18,6 +18,7 @@
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import { DEFAULTS, iou, longSide, mainOrientation, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
 import { decodeLabel, halfTurnedLabel } from './classes.js';
+import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
 import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
 
 /** The detector: a [3, height, width] image in 0..1 in, corners out (boxes in its input's pixels). */
@@ -62,7 +63,8 @@ export interface ImageReading {
   detections: Detection[];
   /** The turns the second look used: [0] alone, or [0, +d, -d]. */
   views: number[];
-  secondLook: 'none' | 'corners' | 'photo';
+  /** 'faces': the corners read no card surely, and the cards were read from their faces (face-reader.ts). */
+  secondLook: 'none' | 'corners' | 'photo' | 'faces';
   /** Clockwise quarter turns of the photo the cards were read in (1: a sideways photo turned upright). */
   quarter: Quarter;
   /** The part of the image read enlarged, when the cards were small in it. */
@@ -131,7 +133,12 @@ interface Look {
   cards: ReadCard[];
 }
 
-export async function readImage(detect: Detect, image: RgbImage, options: ReaderOptions): Promise<ImageReading> {
+/**
+ * Reads the cards in an image. `readFaces`, the face reader, is the last
+ * resort: when the corners read no card surely, the card whose face reads
+ * surest is read from it if that is surer than the corners' reading (face-reader.ts).
+ */
+export async function readImage(detect: Detect, image: RgbImage, options: ReaderOptions, readFaces?: ReadFaces): Promise<ImageReading> {
   let inferences = 0;
   const counted: Detect = (tensor, width, height) => {
     inferences++;
@@ -150,7 +157,19 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
   const settled = await settle(counted, best, options);
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
   const detections = settled.detections.map(toImage);
-  const cards = settled.cards.map((c) => ({ ...c, box: boxToImage(best.view, c.box) }));
+  let cards = settled.cards.map((c) => ({ ...c, box: boxToImage(best.view, c.box) }));
+  if (readFaces && !cards.some((c) => c.score >= DEFAULTS.minScore)) {
+    const counting: ReadFaces = (tensor, width, height) => {
+      inferences++;
+      return readFaces(tensor, width, height);
+    };
+    const faces = await readCardFaces(counting, image, MODEL_LONG_SIDE);
+    const byFace = facesAsCards(faces, expectedCount);
+    if (byFace.length > 0 && quality(byFace) > quality(cards)) {
+      cards = byFace;
+      settled.secondLook = 'faces';
+    }
+  }
   const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
   return {
     cards,
@@ -160,8 +179,21 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     quarter: best.view.quarter,
     ...(whole ? {} : { region: [best.view.left, best.view.top, best.view.left + best.view.width, best.view.top + best.view.height] as Box }),
     inferences,
-    count: countCertainty(cards, detections, expectedCount),
+    // Cards read from their faces are what the photo shows; the corners found nothing surely.
+    count: countCertainty(cards, settled.secondLook === 'faces' ? [] : detections, expectedCount, settled.secondLook === 'faces'),
   };
+}
+
+/**
+ * The card read from its face: the surest face alone, as a photo whose corners
+ * read nothing shows one face whole (a deck's top card, the front card of a
+ * fan: the others hide behind it). Without a hint, only a face read as surely
+ * as a corner must be to count.
+ */
+function facesAsCards(faces: readonly FaceFind[], expectedCount?: number): ReadCard[] {
+  const surest = faces[0];
+  if (!surest || (expectedCount === undefined && surest.score < DEFAULTS.minScore)) return [];
+  return [{ token: surest.token, score: surest.score, box: surest.box }];
 }
 
 async function look(detect: Detect, image: RgbImage, view: ViewSpec, expectedCount?: number): Promise<Look> {
@@ -439,10 +471,10 @@ async function turnedView(detect: Detect, tensor: Float32Array, width: number, h
  * How sure the count is: a weak find away from every card read could be one
  * more card, and a card read weakly could be none; either puts the count in doubt.
  */
-export function countCertainty(cards: readonly ReadCard[], detections: readonly Detection[], expectedCount?: number): CountCertainty {
+export function countCertainty(cards: readonly ReadCard[], detections: readonly Detection[], expectedCount?: number, byFace = false): CountCertainty {
   const n = cards.length;
   // What the photo shows without the hint: a deck photo read as one card may show several, a hint may ask for more than there are.
-  const seen = expectedCount === undefined ? cards.filter((c) => c.score >= DEFAULTS.minScore).length : readCards(detections).length;
+  const seen = expectedCount === undefined || byFace ? cards.filter((c) => c.score >= DEFAULTS.minScore).length : readCards(detections).length;
   const extra = extraFinds(cards, detections).length > 0;
   const weak = cards.some((c) => c.score < WEAK_CARD);
   const maybe = new Set([n]);

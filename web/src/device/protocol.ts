@@ -1,10 +1,10 @@
 /** The messages between the page and its device worker (worker.ts): requests with ids, answers and download progress. */
 import type { CardsResponse, ErrorResponse, GameRequest, GameResponse } from '../../../api/src/app/contract';
 
-/** What the worker loads: the reader (WASM runtime, detector and corner reader) and the solver (the word graph). */
+/** What the worker loads: the reader (WASM runtime, detector, corner reader and face reader) and the solver (the word graph). */
 export type Part = 'reader' | 'solver';
 /** The files behind them. */
-export type Download = 'runtime' | 'model' | 'corner-reader' | 'dictionary';
+export type Download = 'runtime' | 'model' | 'corner-reader' | 'face-reader' | 'dictionary';
 
 export interface ReadJob {
   /** The photos' bytes as the player gave them (JPEG, PNG, WebP…). */

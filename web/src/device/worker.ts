@@ -4,7 +4,7 @@
  * the answer builders (app/photo-json.ts, app/game-service.ts) and the engine
  * are imported, not copied; only the edges differ: createImageBitmap and an
  * OffscreenCanvas decode the photo (sharp on the server), onnxruntime-web runs
- * model/quiddler.onnx and model/corner-reader.onnx (onnxruntime-node there), and the word graph comes from
+ * model/quiddler.onnx, model/corner-reader.onnx and model/face-reader.onnx (onnxruntime-node there), and the word graph comes from
  * a fetch (a file read there). Off the main thread, so the page stays smooth
  * while an inference takes a few hundred milliseconds.
  */
@@ -17,11 +17,13 @@ import { deserializeWordGraph } from '../../../api/src/game/word-graph';
 import { DEFAULT_MAX_IMAGE_PIXELS, FORMAT_NAMES, refusal, sizeProblem, sniffFormat } from '../../../api/src/vision/photo-format';
 import { inPhotoPixels } from '../../../api/src/vision/photo-reading';
 import { withCornerReader, type ReadCorners } from '../../../api/src/vision/corner-reader';
+import type { ReadFaces } from '../../../api/src/vision/face-reader';
 import { detectionsFrom } from '../../../api/src/vision/postprocess';
 import { readImage, READER_DEFAULTS, WORKING_LONG_SIDE, type Detect } from '../../../api/src/vision/reader';
 import type { InferenceSession } from 'onnxruntime-web';
 import dictionaryUrl from '../../../dictionary/sowpods.dawg?url';
 import cornerReaderUrl from '../../../model/corner-reader.onnx?url';
+import faceReaderUrl from '../../../model/face-reader.onnx?url';
 import modelUrl from '../../../model/quiddler.onnx?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { readStream, sha256Hex } from '../shared/bytes';
@@ -106,6 +108,7 @@ async function download(url: string, what: Download): Promise<Uint8Array> {
 
 interface Reader {
   detect: Detect;
+  readFaces: ReadFaces;
   version: string;
   warmMs: number;
   threads: number;
@@ -133,15 +136,17 @@ async function createReader(): Promise<Reader> {
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // this is already a worker
   // Both fetched here, with progress; the runtime is handed its WASM's bytes rather than fetching them again.
-  const [model, cornerModel, wasm] = await Promise.all([
+  const [model, cornerModel, faceModel, wasm] = await Promise.all([
     download(modelUrl, 'model'),
     download(cornerReaderUrl, 'corner-reader'),
+    download(faceReaderUrl, 'face-reader'),
     download(wasmUrl, 'runtime'),
   ]);
   ort.env.wasm.wasmBinary = wasm;
   const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } as const;
   const session = await ort.InferenceSession.create(model, options);
   const cornerSession = await ort.InferenceSession.create(cornerModel, options);
+  const faceSession = await ort.InferenceSession.create(faceModel, options);
   const inputName = session.inputNames[0]!;
   const found: Detect = async (tensor, width, height) =>
     toDetections(await session.run({ [inputName]: new ort.Tensor('float32', tensor, [3, height, width]) }));
@@ -153,36 +158,41 @@ async function createReader(): Promise<Reader> {
     return (await cornerSession.run(feeds)).probs!.data as Float32Array;
   };
   const both = withCornerReader(found, readCorners);
+  const faces: ReadFaces = async (tensor, width, height) => {
+    const probs = (await faceSession.run({ image: new ort.Tensor('float32', tensor, [3, height, width]) })).probs!;
+    return { probs: probs.data as Float32Array, rows: probs.dims[1]!, cols: probs.dims[2]! };
+  };
   let queue: Promise<unknown> = Promise.resolve();
   // One inference at a time, in order: a session runs one at a time anyway.
-  const detect: Detect = (tensor, width, height) => {
-    const run = queue.then(() => both(tensor, width, height));
-    queue = run.catch(() => {});
-    return run;
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = queue.then(run);
+    queue = result.catch(() => {});
+    return result;
   };
+  const detect: Detect = (tensor, width, height) => inTurn(() => both(tensor, width, height));
+  const readFaces: ReadFaces = (tensor, width, height) => inTurn(() => faces(tensor, width, height));
   // Warm-up: the first run plans and allocates; the second's time says how fast this device reads.
   const blank = new Float32Array(3 * 480 * 640).fill(0.5);
   await detect(blank, 640, 480);
   const started = performance.now();
   await detect(blank, 640, 480);
   const warmMs = performance.now() - started;
-  return { detect, version: await contentVersion(model, cornerModel), warmMs, threads };
+  return { detect, readFaces, version: await contentVersion(model, cornerModel, faceModel), warmMs, threads };
 }
 
 function toDetections(output: InferenceSession.OnnxValueMapType) {
   return detectionsFrom(output.boxes!.data as Float32Array, output.labels!.data as BigInt64Array | Int32Array, output.scores!.data as Float32Array);
 }
 
-/** The models' version as the server gives it (GET /api/model, modelVersion): SHA-256 over the detector's bytes, then the corner reader's; 12 hex digits. */
-async function contentVersion(detector: Uint8Array, cornerReader: Uint8Array): Promise<string> {
-  const both = new Uint8Array(detector.length + cornerReader.length);
-  both.set(detector);
-  both.set(cornerReader, detector.length);
-  return (await sha256Hex(both)).slice(0, 12);
+/** The models' version as the server gives it (GET /api/model, modelVersion): SHA-256 over the detector's bytes, then the corner reader's, then the face reader's; 12 hex digits. */
+async function contentVersion(...files: Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(files.reduce((sum, f) => sum + f.length, 0));
+  files.reduce((at, f) => (all.set(f, at), at + f.length), 0);
+  return (await sha256Hex(all)).slice(0, 12);
 }
 
 async function prepare(parts: Part[], cachedOnly: boolean): Promise<Prepared> {
-  const files: Record<Part, string[]> = { reader: [modelUrl, cornerReaderUrl, wasmUrl], solver: [dictionaryUrl] };
+  const files: Record<Part, string[]> = { reader: [modelUrl, cornerReaderUrl, faceReaderUrl, wasmUrl], solver: [dictionaryUrl] };
   const load: Record<Part, () => Promise<unknown>> = { reader: loadReader, solver: loadSolver };
   const prepared: Prepared & { failed: Partial<Record<Part, string>> } = { parts: [], failed: {} };
   const notCached: Part[] = [];
@@ -251,11 +261,12 @@ async function decode(photo: Blob): Promise<{ rgb: Uint8Array; width: number; he
   return { rgb, width, height, originalWidth, originalHeight };
 }
 
-async function readOne(detect: Detect, photo: Blob, hint: number | undefined): Promise<PhotoReadingJson> {
+async function readOne(detect: Detect, readFaces: ReadFaces, photo: Blob, hint: number | undefined): Promise<PhotoReadingJson> {
   const started = performance.now();
   const image = await decode(photo);
   const decoded = performance.now();
-  const reading = await readImage(detect, { data: image.rgb, width: image.width, height: image.height }, { ...READER_DEFAULTS, expectedCount: hint });
+  const pixels = { data: image.rgb, width: image.width, height: image.height };
+  const reading = await readImage(detect, pixels, { ...READER_DEFAULTS, expectedCount: hint }, readFaces);
   const timing = { decodeMs: decoded - started, inferenceMs: performance.now() - decoded };
   const original = { width: image.originalWidth, height: image.originalHeight };
   return photoJson({ reading: inPhotoPixels(reading, image, original, timing), ...(hint !== undefined ? { hint } : {}) });
@@ -273,10 +284,14 @@ async function read(job: ReadJob, signal: AbortSignal): Promise<CardsResponse> {
     signal.throwIfAborted();
     return reader.detect(tensor, width, height);
   };
+  const readFaces: ReadFaces = (tensor, width, height) => {
+    signal.throwIfAborted();
+    return reader.readFaces(tensor, width, height);
+  };
   const answer: CardsResponse = { model: { name: MODEL_NAME, version: reader.version }, timing_ms: 0 };
   for (const kind of PHOTO_KINDS) {
     const photo = job[kind];
-    if (photo) answer[kind] = await readOne(detect, photo, photoHint(kind, nCards));
+    if (photo) answer[kind] = await readOne(detect, readFaces, photo, photoHint(kind, nCards));
   }
   answer.timing_ms = Math.round(performance.now() - started);
   return answer;
