@@ -94,7 +94,9 @@ export async function ensureWebBuilt(): Promise<void> {
   const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'offline-plugin.ts'].map((p) => join(WEB, p)).filter(existsSync);
   // The page imports the card table and rules, and its device worker the reader, the engine, the model and the dictionary.
   sources.push(
-    ...['api/src', 'model/quiddler.onnx', 'model/corner-reader.onnx', 'model/face-reader.onnx', 'dictionary/sowpods.dawg', 'package-lock.json'].map((p) => join(ROOT, p)),
+    ...['api/src', 'model/quiddler.onnx', 'model/corner-reader.onnx', 'model/face-reader.onnx', 'dictionary/sowpods.dawg', 'package-lock.json'].map(
+      (p) => join(ROOT, p),
+    ),
   );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
   const { build } = await import('vite');
