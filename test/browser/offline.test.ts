@@ -121,7 +121,8 @@ test('the first visit keeps every built file for offline use, showing the downlo
   assert.equal(texts[0], 'Getting ready for offline use…', 'never "cannot", where it can');
   assert.match(texts.at(-1)!, /^✓ ?Ready offline$/);
   t.diagnostic(`${list.length} files, ${megabytes} MB; the status line said: ${texts.join(' | ')}`);
-  assert.ok(Number(megabytes) <= 30, `at most 30 MB to keep (${megabytes} MB)`);
+  // 30 MB with the detector and the corner reader; the face reader (1.9 MB) raised it to 32.
+  assert.ok(Number(megabytes) <= 32, `at most 32 MB to keep (${megabytes} MB)`);
   const kept = await keptFiles(page);
   const version = cacheVersion(list);
   assert.deepEqual(kept.names, [`quiddler-${version}`], 'one cache, named after the build');
@@ -168,7 +169,7 @@ test('sw.js is checked on every visit, and the device files have their types', a
   assert.match(worker.headers.get('content-type')!, /^text\/javascript/);
   const types: Record<string, string> = { '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.dawg': 'application/octet-stream' };
   const deviceFiles = (await servedList()).filter((entry) => Object.keys(types).some((ext) => entry.url.endsWith(ext)));
-  assert.equal(deviceFiles.length, 4, `the runtime, the two models and the dictionary: ${deviceFiles.map((e) => e.url).join(', ')}`);
+  assert.equal(deviceFiles.length, 5, `the runtime, the three models and the dictionary: ${deviceFiles.map((e) => e.url).join(', ')}`);
   for (const { url } of deviceFiles) {
     const response = await fetch(server.url + url, { method: 'HEAD' });
     assert.equal(response.headers.get('content-type'), types[url.slice(url.lastIndexOf('.'))], url);
