@@ -17,11 +17,11 @@ degrees, is its token; turned further, `<token>@180`.
 import torch
 from torch import nn
 
+from classifier import MEAN, STD  # the same normalisation as the corner reader's
+
 WINDOW = 64
 STRIDE = 8
 CARD_IN_WINDOW = 48
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
 
 
 def conv_bn(cin, cout, stride=1, kernel=3):
