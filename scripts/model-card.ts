@@ -13,7 +13,9 @@
  * new detector stage), its corner metrics are carried over too.
  * --corner-reader METRICS_JSON adds the corner reader's training and validation
  * (model/training/train_classifier.py's metrics.json); --face-reader METRICS_JSON
- * the face reader's (train_classifier.py --net face).
+ * the face reader's (train_classifier.py --net face). Without them, an earlier
+ * model card's sections for either are carried over: given the card alone, only
+ * the reader's figures (held-out and real photos) are read anew.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +51,9 @@ interface StageMetrics {
 interface EarlierCard {
   trained: { stages_minutes: number[]; iterations: number; synthetic_photos_seen: number };
   synthetic_heldout: { photos: number; map50: number; photos_all_corners_right: number };
+  /** Carried over as they are when no new metrics are given for them (a change of the reader alone). */
+  corner_reader?: object;
+  face_reader?: object;
 }
 /** What train_classifier.py writes (for the face reader, "corners" are card faces and there are no detector boxes). */
 interface ClassifierMetrics {
@@ -88,6 +93,7 @@ const { turnedViews, viewDegrees, viewScope } = settings();
 const cornerReader = values['corner-reader'] ? (JSON.parse(readFileSync(values['corner-reader'], 'utf8')) as CornerReaderMetrics) : undefined;
 const faceReader = values['face-reader'] ? (JSON.parse(readFileSync(values['face-reader'], 'utf8')) as ClassifierMetrics) : undefined;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const previous = earlier.at(-1);
 const card = {
   architecture: 'Faster R-CNN (torchvision), from-scratch stride-8 conv backbone, 2.3 M parameters',
   classes_scheme: 'label 0 background; 1..31 upright corner index of each card; 32..62 the same rotated 180°',
@@ -111,36 +117,40 @@ const card = {
       },
     }),
   },
-  ...(cornerReader && {
-    corner_reader: {
-      architecture: 'a 7-layer CNN reading a 40×40 crop around each box the detector finds unsurely (model/training/classifier.py)',
-      params: cornerReader.params,
-      trained: { machine, minutes: Math.round(cornerReader.minutes), iterations: cornerReader.iterations, crops_seen: cornerReader.crops_seen },
-      validation: {
-        crops: cornerReader.crops,
-        corners_read_right: round3(cornerReader.corners_read_right),
-        no_corner_right: round3(cornerReader.no_corner_right),
-        on_the_detectors_boxes: {
-          boxes: cornerReader.detector_boxes,
-          detector_label_right: round3(cornerReader.detector_label_right),
-          corner_reader_label_right: round3(cornerReader.reader_label_right),
+  ...(cornerReader
+    ? {
+        corner_reader: {
+          architecture: 'a 7-layer CNN reading a 40×40 crop around each box the detector finds unsurely (model/training/classifier.py)',
+          params: cornerReader.params,
+          trained: { machine, minutes: Math.round(cornerReader.minutes), iterations: cornerReader.iterations, crops_seen: cornerReader.crops_seen },
+          validation: {
+            crops: cornerReader.crops,
+            corners_read_right: round3(cornerReader.corners_read_right),
+            no_corner_right: round3(cornerReader.no_corner_right),
+            on_the_detectors_boxes: {
+              boxes: cornerReader.detector_boxes,
+              detector_label_right: round3(cornerReader.detector_label_right),
+              corner_reader_label_right: round3(cornerReader.reader_label_right),
+            },
+          },
         },
-      },
-    },
-  }),
-  ...(faceReader && {
-    face_reader: {
-      architecture:
-        'a 7-layer fully convolutional CNN reading every 64×64 window of the photo, every 8 px, at four scales, when the corners read no card (model/training/face_reader.py)',
-      params: faceReader.params,
-      trained: { machine, minutes: Math.round(faceReader.minutes), iterations: faceReader.iterations, windows_seen: faceReader.crops_seen },
-      validation: {
-        windows: faceReader.crops,
-        faces_read_right: round3(faceReader.corners_read_right),
-        no_card_right: round3(faceReader.no_corner_right),
-      },
-    },
-  }),
+      }
+    : previous?.corner_reader && { corner_reader: previous.corner_reader }),
+  ...(faceReader
+    ? {
+        face_reader: {
+          architecture:
+            'a 7-layer fully convolutional CNN reading every 64×64 window of the photo, every 8 px, at four scales, when the corners read no card (model/training/face_reader.py)',
+          params: faceReader.params,
+          trained: { machine, minutes: Math.round(faceReader.minutes), iterations: faceReader.iterations, windows_seen: faceReader.crops_seen },
+          validation: {
+            windows: faceReader.crops,
+            faces_read_right: round3(faceReader.corners_read_right),
+            no_card_right: round3(faceReader.no_corner_right),
+          },
+        },
+      }
+    : previous?.face_reader && { face_reader: previous.face_reader }),
   reader: { turned_views: turnedViews, view_scope: viewScope, view_degrees: viewDegrees },
   real_photos: {
     cards_right: real.correct,

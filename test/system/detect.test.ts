@@ -11,10 +11,11 @@ import { LABELS_PATH, NEEDS_REAL_PHOTOS, NOT_YET_READ, realPhotos } from '../sup
 const photos = realPhotos();
 /**
  * The real cards that must be read right without being told how many each
- * photo shows: a fixed bar, not read from the model card. The aim is all 18;
- * stages 7 and 8 read 17 (hand-8's X, see NOT_YET_READ), as stage 6 did without a count.
+ * photo shows: a fixed bar, not read from the model card. All 18 since the
+ * reader looks past a fan's ends (reader.ts): hand-8's X, leaning about 55° at
+ * the fan's left end, was missed by every model before.
  */
-const REAL_CARDS_FLOOR = 17;
+const REAL_CARDS_FLOOR = 18;
 
 const tokens = async (bytes: Buffer, n?: number) => (await readPhoto(bytes, { expectedCount: n })).cards.map((c) => c.token);
 

@@ -307,3 +307,54 @@ test('the bench variants are the same bytes on every run', async () => {
     assert.ok(a.equals(b), variant.name);
   }
 });
+
+/** A grey 640×480 photo with a red bar 8×50 px centred at (x, y), leaning `lean` degrees (positive: to the right). */
+function leaningBar(x: number, y: number, lean: number): RgbImage {
+  const width = 640;
+  const height = 480;
+  const data = new Uint8Array(width * height * 3).fill(128);
+  const [ux, uy] = [Math.sin((lean * Math.PI) / 180), -Math.cos((lean * Math.PI) / 180)];
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const along = (px - x) * ux + (py - y) * uy;
+      const across = (px - x) * -uy + (py - y) * ux;
+      if (Math.abs(along) <= 25 && Math.abs(across) <= 4) data.set([255, 0, 0], 3 * (py * width + px));
+    }
+  }
+  return { data, width, height };
+}
+
+test("a card past a fan's end, leaning too far to be read, is read turned upright", async () => {
+  // Five cards fanned 15° apart about a grip at (320, 560); a sixth at the left end leans 45°.
+  const at = (lean: number) => [320 + 300 * Math.sin((lean * Math.PI) / 180), 560 - 300 * Math.cos((lean * Math.PI) / 180)] as const;
+  const corner = ([x, y]: readonly [number, number]): Box => [x - 20, y - 30, x + 20, y + 30];
+  const fan = [-30, -15, 0, 15, 30].map((lean, i) => ({ box: corner(at(lean)), label: 1 + i, score: 0.97 }));
+  // The detector reads the five in the photo, and a red bar surely only when it stands upright: leaning 45°, it finds
+  // something there (a K at 0.1), as the real detector does with a corner leaning past what it reads.
+  const looks: number[] = [];
+  const detect: Detect = async (tensor, width, height) => {
+    looks.push(height);
+    const bars = (await redBlobs(tensor, width, height)).map(({ box: b }) => {
+      const upright = b[3] - b[1] > 2.5 * (b[2] - b[0]);
+      return { box: corner([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]), label: upright ? 24 : 11, score: upright ? 0.95 : 0.1 };
+    });
+    return [...(height === 480 ? fan : []), ...bars];
+  };
+  const options = { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' } as const;
+  const reading = await readImage(detect, leaningBar(...at(-45), -45), options);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'the leaning card read, first along the fan',
+  );
+  const x = reading.cards[0]!.box;
+  const [ex, ey] = at(-45);
+  assert.ok(Math.hypot((x[0] + x[2]) / 2 - ex, (x[1] + x[3]) / 2 - ey) < 3, `found where it is: ${x}`);
+  assert.ok(reading.count.sure, 'six cards, surely');
+  // The first look, and one past the left end, where something was found (nothing was, past the right end or past the X).
+  assert.deepEqual(looks, [480, 180], `${looks.length} inferences`);
+
+  const plain = await readImage(detect, gradient(640, 480), options);
+  assert.equal(plain.cards.length, 5, 'nothing past the ends: the five');
+  assert.equal(plain.inferences, 1, 'nothing found past either end: no look there');
+});

@@ -14,12 +14,28 @@
  *    read best in.
  * 4. Second look at whatever is still in doubt (views.ts): the doubtful
  *    corners turned ±28° as tiles of one mosaic, or the whole view turned.
+ * 5. A fanned hand's ends: where one more card would show its corner past
+ *    either end of the fan, turned upright by the lean it would have (fan.ts).
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import { DEFAULTS, iou, longSide, mainOrientation, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
 import { decodeLabel, halfTurnedLabel } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
-import { closeUp, fuseViews, mosaicViews, planMosaic, renderMosaic, rotateTensor, spotAround, boxBack, type View } from './views.js';
+import { boxCentre, fitFan, pastTheEnds } from './fan.js';
+import { HAND_LIMITS } from '../rules.js';
+import {
+  closeUp,
+  fuseViews,
+  mosaicViews,
+  planMosaic,
+  planTurnedMosaic,
+  renderMosaic,
+  rotateTensor,
+  spotAround,
+  boxBack,
+  TILE_REACH,
+  type View,
+} from './views.js';
 
 /** The detector: a [3, height, width] image in 0..1 in, corners out (boxes in its input's pixels). */
 export type Detect = (tensor: Float32Array, width: number, height: number) => Promise<Detection[]>;
@@ -154,7 +170,7 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
   }
   if (isSideways(best.cards, best.detections) || (isPortrait(best.view) && inDoubt(best)))
     best = await bestQuarter(counted, image, best, expectedCount);
-  const settled = await settle(counted, best, options);
+  const settled = await lookPastFanEnds(counted, best, await settle(counted, best, options), options);
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
   const detections = settled.detections.map(toImage);
   let cards = settled.cards.map((c) => ({ ...c, box: boxToImage(best.view, c.box) }));
@@ -467,6 +483,119 @@ async function turnedView(detect: Detect, tensor: Float32Array, width: number, h
   return { degrees, detections };
 }
 
+/** At most this many looks past a fan's ends: each can find one more card at either end. */
+const FAN_END_LOOKS = 2;
+/** A look past a fan's end shows this many corner lengths around where the next corner would be: the guess is rough. */
+const FAN_END_TILE = 3;
+
+type FanEnd = 'left' | 'right';
+
+/**
+ * Looks past each end of a fanned hand for one more card: the outer cards of
+ * a wide fan lean 50° and more, which the detector reads poorly or not at all,
+ * so where the next card's corner would be is read turned upright by the lean
+ * it would have there (fan.ts), as tiles of one small mosaic. Only an end
+ * where the detector found something, however weakly, is looked past (an
+ * inference costs about as much for a small mosaic as for a photo); a card
+ * read there surely is added, and that end is looked past again.
+ */
+async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, { expectedCount, turnedViews }: ReaderOptions): Promise<Settled> {
+  // Its tiles are turned views too: a reader told never to read those (one look per view) reads none.
+  if (turnedViews === 'never') return settled;
+  let { detections, cards } = settled;
+  let ends = new Set<FanEnd>(['left', 'right']);
+  for (let round = 0; round < FAN_END_LOOKS && ends.size > 0; round++) {
+    // A count filled with weak finds is not full: a sure card past the fan's end outranks them.
+    const sure = cards.filter((c) => c.score >= DEFAULTS.minScore);
+    if (sure.length >= (expectedCount ?? HAND_LIMITS.max)) break;
+    const { probes, closer } = fanEndProbes(detections, sure, current, ends);
+    const mosaic = planTurnedMosaic(
+      probes.map((p) => p.spot),
+      modelScale(current.width, current.height) * closer,
+    );
+    if (!mosaic) break;
+    const views = mosaicViews(mosaic, await detect(renderMosaic(current.tensor, current.width, current.height, mosaic), mosaic.width, mosaic.height));
+    const added: Detection[] = [];
+    ends = new Set();
+    for (const [i, probe] of probes.entries()) {
+      // Each tile is turned its own way (the two ends lean apart), so each is a view of its own: its surest new card read upright in it.
+      const surest = views[i]!.detections.filter(
+        (d) => decodeLabel(d.label)?.orientation === 'upright' && d.score >= DEFAULTS.minScore && anotherCard(sure, d),
+      ).sort((a, b) => b.score - a.score)[0];
+      if (!surest) continue;
+      added.push({ ...surest, label: probe.halfTurned ? halfTurnedLabel(surest.label) : surest.label });
+      ends.add(probe.end);
+    }
+    if (added.length === 0) break;
+    detections = [...detections, ...added];
+    cards = readCards(detections, { expectedCount });
+  }
+  return { ...settled, detections, cards };
+}
+
+/**
+ * Where to look past the fan's `ends`, in the look's pixels: the squares
+ * around where one more card's corner would be, each turned so that card would
+ * stand upright, where the detector found something that is no card read.
+ * None unless three or more corners read surely make a fan.
+ */
+function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[], current: Look, ends: ReadonlySet<FanEnd>) {
+  const none = { probes: [], closer: 1 };
+  const found = detections.flatMap((d) => {
+    const decoded = d.score >= DEFAULTS.minScore ? decodeLabel(d.label) : undefined;
+    return decoded ? [{ ...d, orientation: decoded.orientation }] : [];
+  });
+  const main = mainOrientation(found);
+  const corners = suppress(
+    found.filter((d) => d.orientation === main),
+    DEFAULTS.iouThreshold,
+  );
+  if (corners.length < 3) return none;
+  // In the frame where the cards stand upright: an upside-down photo's points turned a half turn.
+  const halfTurned = main === 'rotated';
+  const { width, height } = current;
+  const upright = ([x, y]: readonly [number, number]) => (halfTurned ? ([width - x, height - y] as const) : ([x, y] as const));
+  const side = medianSide(corners.map((c) => c.box));
+  const fan = fitFan(
+    corners.map((c) => upright(boxCentre(c.box))),
+    side,
+  );
+  if (!fan) return none;
+  const closer = closeUp(
+    corners.map((c) => c.box),
+    modelScale(width, height),
+  );
+  const probes = pastTheEnds(fan).flatMap(({ side: end, x, y, lean }) => {
+    const [vx, vy] = upright([x, y]);
+    if (!ends.has(end) || vx < 0 || vy < 0 || vx > width || vy > height) return [];
+    const spot = spotAround([vx - side / 2, vy - side / 2, vx + side / 2, vy + side / 2], closer, FAN_END_TILE);
+    const seen = (d: Detection) => Math.hypot(boxCentre(d.box)[0] - vx, boxCentre(d.box)[1] - vy) <= TILE_REACH * spot.size;
+    if (!detections.some((d) => seen(d) && anotherCard(sure, d))) return [];
+    const degrees = (halfTurned ? 180 : 0) - (lean * 180) / Math.PI;
+    return [{ end, halfTurned, spot: { ...spot, degrees } }];
+  });
+  return { probes, closer };
+}
+
+/**
+ * Whether a find past a fan's end is a card not read yet: apart from every
+ * card read, or overlapping one a little (neighbouring corners of a tight fan
+ * do, and a box brought back from a turned tile is wider than the corner)
+ * while reading another card.
+ */
+function anotherCard(cards: readonly ReadCard[], d: Detection): boolean {
+  const card = decodeLabel(d.label)?.card;
+  return cards.every((c) => {
+    const overlap = iou(c.box, d.box);
+    return overlap < 0.1 || (c.token !== card && overlap < DEFAULTS.iouThreshold && !overlapsMuch(c.box, d.box));
+  });
+}
+
+/** Whether a find lies apart from every card read: not one of them found again. */
+function apartFromCards(cards: readonly ReadCard[], d: Detection): boolean {
+  return cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
+}
+
 /**
  * How sure the count is: a weak find away from every card read could be one
  * more card, and a card read weakly could be none; either puts the count in doubt.
@@ -487,8 +616,7 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
 
 /** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
 function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[]): Detection[] {
-  const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
-  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
+  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apartFromCards(cards, d));
 }
 
 /** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */

@@ -208,7 +208,7 @@ export const TILE_PER_CORNER = 2.6;
 const TILE_MIN = 128;
 const TILE_MAX = 320;
 /** Only finds centred this close to a tile's centre (a fraction of its side) belong to the spot. */
-const TILE_REACH = 0.3;
+export const TILE_REACH = 0.3;
 
 /** A corner's longer side, in the model's pixels, that a second look magnifies small corners up to. */
 export const CLOSE_UP_SIDE = 40;
@@ -228,12 +228,12 @@ export function closeUp(boxes: readonly Box[], modelZoom: number): number {
 }
 
 /**
- * The square to look at again around a corner box, in image pixels. Magnified
- * by `closer`, a tile of it stays between TILE_MIN and TILE_MAX mosaic pixels
- * at the model's scale.
+ * The square to look at again around a corner box (`perCorner` times its
+ * longer side), in image pixels. Magnified by `closer`, a tile of it stays
+ * between TILE_MIN and TILE_MAX mosaic pixels at the model's scale.
  */
-export function spotAround(box: Box, closer = 1): Spot {
-  const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, longSide(box) * TILE_PER_CORNER)));
+export function spotAround(box: Box, closer = 1, perCorner = TILE_PER_CORNER): Spot {
+  const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, longSide(box) * perCorner)));
   return { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, size };
 }
 
@@ -243,18 +243,24 @@ export function spotAround(box: Box, closer = 1): Spot {
  * when they do not fit in 640 × 480: then turning the whole photo is as cheap.
  */
 export function planMosaic(spots: readonly Spot[], turns: readonly number[], zoom = 1): Mosaic | undefined {
-  if (spots.length === 0 || turns.length === 0) return undefined;
+  return planTurnedMosaic(
+    spots.flatMap((spot) => turns.map((degrees) => ({ ...spot, degrees }))),
+    zoom,
+  );
+}
+
+/** The same for spots each turned its own way (`degrees`): each is one tile. */
+export function planTurnedMosaic(spots: readonly (Spot & { degrees: number })[], zoom = 1): Mosaic | undefined {
+  if (spots.length === 0) return undefined;
   const side = Math.round(Math.max(...spots.map((s) => s.size)) * zoom);
   const perRow = Math.floor(MOSAIC_LONG_SIDE / side);
-  const count = spots.length * turns.length;
-  const height = Math.ceil(count / perRow) * side;
+  const height = Math.ceil(spots.length / perRow) * side;
   if (perRow === 0 || height > MOSAIC_MAX_SHORT_SIDE) return undefined;
-  const tiles = spots.flatMap((spot) => turns.map((degrees) => ({ ...spot, size: side, degrees })));
   return {
     width: MOSAIC_LONG_SIDE,
     height,
     zoom,
-    tiles: tiles.map((t, i) => ({ ...t, left: (i % perRow) * side, top: Math.floor(i / perRow) * side })),
+    tiles: spots.map((spot, i) => ({ ...spot, size: side, left: (i % perRow) * side, top: Math.floor(i / perRow) * side })),
   };
 }
 

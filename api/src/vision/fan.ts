@@ -1,0 +1,110 @@
+/**
+ * A fanned hand's geometry, from the corners read in it. Pure: no I/O.
+ *
+ * The cards of a fan turn about one pivot (where the player grips them), so
+ * their top-left corners lie on an arc around it and each card leans along
+ * its radius. From three or more corners the reader knows where a card missed
+ * at either end of the fan would show its corner, and how far it leans: the
+ * outer cards of a wide fan lean 50° and more, past what the detector reads
+ * well, and a find there turned upright is read surely (fan-ends in reader.ts).
+ */
+import type { Box } from './postprocess.js';
+
+/** A point in the frame where the cards stand upright (an upside-down photo's points turned a half turn). */
+type Point = readonly [number, number];
+
+export interface Fan {
+  /** The pivot the cards turn about. */
+  x: number;
+  y: number;
+  /** The angle between neighbouring cards, in radians. */
+  step: number;
+  /** The corners read, by lean: [lean in radians (0 upright, positive leaning right), distance from the pivot]. */
+  cards: { lean: number; radius: number }[];
+}
+
+/** Neighbouring cards of a fan turn at least this much apart (radians): less is a row of cards, not a fan. */
+const MIN_STEP = (2 * Math.PI) / 180;
+/** …and at most this much: more, and the corners are no one fan. */
+const MAX_STEP = (40 * Math.PI) / 180;
+/** A fan's pivot lies within this many corner lengths of its corners: further, and the arc is too flat to tell leans. */
+const MAX_RADIUS_IN_CORNERS = 40;
+
+/**
+ * The fan through the corners' centres (at least three, upright frame), or
+ * undefined when they do not lie on an arc about a pivot below them.
+ */
+export function fitFan(points: readonly Point[], cornerSide: number): Fan | undefined {
+  if (points.length < 3) return undefined;
+  const circle = fitCircle(points);
+  if (!circle) return undefined;
+  const { x, y } = circle;
+  // The grip is below the corners: a pivot above them is no hand held upright.
+  if (points.some(([, py]) => py >= y)) return undefined;
+  const cards = points.map(([px, py]) => ({ lean: Math.atan2(px - x, y - py), radius: Math.hypot(px - x, py - y) })).sort((a, b) => a.lean - b.lean);
+  if (cards.some((c) => c.radius > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
+  const steps = cards.slice(1).map((c, i) => c.lean - cards[i]!.lean);
+  const step = median(steps);
+  if (step < MIN_STEP || step > MAX_STEP) return undefined;
+  return { x, y, step, cards };
+}
+
+/** Where the corner of a card one step past each end of the fan would be, and its lean (upright frame). */
+export function pastTheEnds(fan: Fan): { side: 'left' | 'right'; x: number; y: number; lean: number }[] {
+  const first = fan.cards[0]!;
+  const last = fan.cards[fan.cards.length - 1]!;
+  const at = (lean: number, radius: number) => ({ x: fan.x + radius * Math.sin(lean), y: fan.y - radius * Math.cos(lean), lean });
+  return [
+    { side: 'left', ...at(first.lean - fan.step, first.radius) },
+    { side: 'right', ...at(last.lean + fan.step, last.radius) },
+  ];
+}
+
+export function boxCentre(box: Box): Point {
+  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+}
+
+/**
+ * The least-squares circle through the points (Kåsa's fit: x² + y² + Dx + Ey
+ * + F = 0, linear in D, E, F), about their mean for a well-conditioned system.
+ */
+function fitCircle(points: readonly Point[]): { x: number; y: number } | undefined {
+  const mx = points.reduce((s, p) => s + p[0], 0) / points.length;
+  const my = points.reduce((s, p) => s + p[1], 0) / points.length;
+  // Normal equations A^T A [D E F] = -A^T b, rows [u, v, 1], b = u² + v².
+  const m = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  const r = [0, 0, 0];
+  for (const [px, py] of points) {
+    const row = [px - mx, py - my, 1];
+    const b = row[0]! ** 2 + row[1]! ** 2;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) m[i]![j]! += row[i]! * row[j]!;
+      r[i]! -= row[i]! * b;
+    }
+  }
+  const solved = solve3(m, r);
+  if (!solved) return undefined;
+  return { x: mx - solved[0] / 2, y: my - solved[1] / 2 };
+}
+
+/** Cramer's rule for a 3×3 system; undefined when it is singular (collinear points). */
+function solve3(m: number[][], r: number[]): [number, number, number] | undefined {
+  const det = (a: number[][]) =>
+    a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) -
+    a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) +
+    a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!);
+  const d = det(m);
+  const scale = Math.max(...m.flat().map(Math.abs));
+  if (!Number.isFinite(d) || Math.abs(d) <= 1e-12 * scale ** 3) return undefined;
+  const column = (k: number) => det(m.map((row, i) => row.map((v, j) => (j === k ? r[i]! : v))));
+  return [column(0) / d, column(1) / d, column(2) / d];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}

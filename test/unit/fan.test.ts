@@ -1,0 +1,57 @@
+/**
+ * A fan's geometry from its corners (api/src/vision/fan.ts): the pivot, the
+ * step between cards, and where one more card past each end would be.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fitFan, pastTheEnds } from '../../api/src/vision/fan.js';
+
+const deg = Math.PI / 180;
+
+/** Corners on an arc of `radius` about (x, y), at these leans (degrees, positive leaning right). */
+function arc(x: number, y: number, radius: number, leans: number[]): [number, number][] {
+  return leans.map((lean) => [x + radius * Math.sin(lean * deg), y - radius * Math.cos(lean * deg)]);
+}
+
+test('a fan: its pivot, its step, and each card lean from corners on an arc', () => {
+  const fan = fitFan(arc(320, 560, 300, [-30, -15, 0, 15, 30]), 60)!;
+  assert.ok(fan, 'five corners on an arc are a fan');
+  assert.ok(Math.abs(fan.x - 320) < 1e-6 && Math.abs(fan.y - 560) < 1e-6, `pivot ${fan.x}, ${fan.y}`);
+  assert.ok(Math.abs(fan.step - 15 * deg) < 1e-9, `step ${fan.step / deg}°`);
+  assert.deepEqual(
+    fan.cards.map((c) => Math.round(c.lean / deg)),
+    [-30, -15, 0, 15, 30],
+  );
+});
+
+test('past the ends: one step further along the arc, leaning one step more', () => {
+  // Given in any order, with a card missing in the middle: the step is the usual gap, not the double one.
+  const fan = fitFan(arc(300, 700, 400, [10, -20, 0, -10, 20, 40]), 60)!;
+  const [left, right] = pastTheEnds(fan);
+  assert.equal(left!.side, 'left');
+  assert.ok(Math.abs(left!.lean / deg + 30) < 1e-6, `left lean ${left!.lean / deg}`);
+  assert.ok(Math.abs(right!.lean / deg - 50) < 1e-6, `right lean ${right!.lean / deg}`);
+  const [lx, ly] = arc(300, 700, 400, [-30])[0]!;
+  const [rx, ry] = arc(300, 700, 400, [50])[0]!;
+  assert.ok(Math.hypot(left!.x - lx, left!.y - ly) < 1e-6, 'left corner on the arc');
+  assert.ok(Math.hypot(right!.x - rx, right!.y - ry) < 1e-6, 'right corner on the arc');
+});
+
+test('no fan: fewer than three corners, a straight row, a pivot above, or an arc too flat to tell leans', () => {
+  assert.equal(fitFan(arc(320, 560, 300, [-10, 10]), 60), undefined, 'two corners');
+  assert.equal(
+    fitFan(
+      [
+        [100, 100],
+        [160, 100],
+        [220, 100],
+      ],
+      60,
+    ),
+    undefined,
+    'a straight row',
+  );
+  const below = arc(320, 100, 200, [170, 180, 190]);
+  assert.equal(fitFan(below, 60), undefined, 'corners below their pivot: no hand held upright');
+  assert.equal(fitFan(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'a pivot 80 corners away');
+});
