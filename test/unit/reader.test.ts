@@ -324,37 +324,64 @@ function leaningBar(x: number, y: number, lean: number): RgbImage {
   return { data, width, height };
 }
 
-test("a card past a fan's end, leaning too far to be read, is read turned upright", async () => {
-  // Five cards fanned 15° apart about a grip at (320, 560); a sixth at the left end leans 45°.
-  const at = (lean: number) => [320 + 300 * Math.sin((lean * Math.PI) / 180), 560 - 300 * Math.cos((lean * Math.PI) / 180)] as const;
-  const corner = ([x, y]: readonly [number, number]): Box => [x - 20, y - 30, x + 20, y + 30];
-  const fan = [-30, -15, 0, 15, 30].map((lean, i) => ({ box: corner(at(lean)), label: 1 + i, score: 0.97 }));
-  // The detector reads the five in the photo, and a red bar surely only when it stands upright: leaning 45°, it finds
-  // something there (a K at 0.1), as the real detector does with a corner leaning past what it reads.
-  const looks: number[] = [];
-  const detect: Detect = async (tensor, width, height) => {
+/** Five cards fanned 15° apart about a grip at (320, 560): where a card leaning `lean` degrees shows its corner. */
+const onTheFan = (lean: number) => [320 + 300 * Math.sin((lean * Math.PI) / 180), 560 - 300 * Math.cos((lean * Math.PI) / 180)] as const;
+const cornerAt = ([x, y]: readonly [number, number]): Box => [x - 20, y - 30, x + 20, y + 30];
+const FIVE_FANNED = [-30, -15, 0, 15, 30].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
+
+/**
+ * A detector that reads the five fanned cards in the photo, and a red bar as an
+ * X (at `uprightScore`) only when it stands upright: leaning 45°, it finds
+ * something there (a K at 0.1), as the real detector does with a corner leaning
+ * past what it reads. `looks` records each input's height.
+ */
+function fanDetector(uprightScore: number, looks: number[] = []): Detect {
+  return async (tensor, width, height) => {
     looks.push(height);
     const bars = (await redBlobs(tensor, width, height)).map(({ box: b }) => {
       const upright = b[3] - b[1] > 2.5 * (b[2] - b[0]);
-      return { box: corner([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]), label: upright ? 24 : 11, score: upright ? 0.95 : 0.1 };
+      return { box: cornerAt([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]), label: upright ? 24 : 11, score: upright ? uprightScore : 0.1 };
     });
-    return [...(height === 480 ? fan : []), ...bars];
+    return [...(height === 480 ? FIVE_FANNED : []), ...bars];
   };
-  const options = { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' } as const;
-  const reading = await readImage(detect, leaningBar(...at(-45), -45), options);
+}
+
+const READING = { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' } as const;
+
+test("a card past a fan's end, leaning too far to be read, is read turned upright", async () => {
+  const looks: number[] = [];
+  const reading = await readImage(fanDetector(0.95, looks), leaningBar(...onTheFan(-45), -45), READING);
   assert.deepEqual(
     reading.cards.map((c) => c.token),
     ['x', 'a', 'b', 'c', 'd', 'e'],
     'the leaning card read, first along the fan',
   );
   const x = reading.cards[0]!.box;
-  const [ex, ey] = at(-45);
+  const [ex, ey] = onTheFan(-45);
   assert.ok(Math.hypot((x[0] + x[2]) / 2 - ex, (x[1] + x[3]) / 2 - ey) < 3, `found where it is: ${x}`);
   assert.ok(reading.count.sure, 'six cards, surely');
   // The first look, and one past the left end, where something was found (nothing was, past the right end or past the X).
   assert.deepEqual(looks, [480, 180], `${looks.length} inferences`);
 
-  const plain = await readImage(detect, gradient(640, 480), options);
+  const plain = await readImage(fanDetector(0.95), gradient(640, 480), READING);
   assert.equal(plain.cards.length, 5, 'nothing past the ends: the five');
   assert.equal(plain.inferences, 1, 'nothing found past either end: no look there');
+  const never = await readImage(fanDetector(0.95), leaningBar(...onTheFan(-45), -45), { ...READING, turnedViews: 'never' });
+  assert.equal(never.cards.length, 5, 'no turned views at all: no look past the ends either');
+});
+
+test("a card read weakly past a fan's end puts the count in doubt, and a count given reads it", async () => {
+  const photo = leaningBar(...onTheFan(-45), -45);
+  const reading = await readImage(fanDetector(0.4), photo, READING);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['a', 'b', 'c', 'd', 'e'],
+  );
+  assert.deepEqual(reading.count.maybe, [5, 6], 'five cards, or six');
+  const told = await readImage(fanDetector(0.4), photo, { ...READING, expectedCount: 6 });
+  assert.deepEqual(
+    told.cards.map((c) => c.token),
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'the X read past the end outranks the K the first look filled the count with',
+  );
 });

@@ -497,7 +497,8 @@ type FanEnd = 'left' | 'right';
  * it would have there (fan.ts), as tiles of one small mosaic. Only an end
  * where the detector found something, however weakly, is looked past (an
  * inference costs about as much for a small mosaic as for a photo); a card
- * read there surely is added, and that end is looked past again.
+ * read there surely is added, and that end is looked past again; one read
+ * there weakly may be one more card (countCertainty).
  */
 async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, { expectedCount, turnedViews }: ReaderOptions): Promise<Settled> {
   // Its tiles are turned views too: a reader told never to read those (one look per view) reads none.
@@ -520,11 +521,12 @@ async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, 
     for (const [i, probe] of probes.entries()) {
       // Each tile is turned its own way (the two ends lean apart), so each is a view of its own: its surest new card read upright in it.
       const surest = views[i]!.detections.filter(
-        (d) => decodeLabel(d.label)?.orientation === 'upright' && d.score >= DEFAULTS.minScore && anotherCard(sure, d),
+        (d) => decodeLabel(d.label)?.orientation === 'upright' && d.score >= EXTRA_FLOOR && anotherCard(sure, d),
       ).sort((a, b) => b.score - a.score)[0];
       if (!surest) continue;
+      // A card read there weakly is kept as a find: it puts the count in doubt (the page asks), and a count given fills from it.
       added.push({ ...surest, label: probe.halfTurned ? halfTurnedLabel(surest.label) : surest.label });
-      ends.add(probe.end);
+      if (surest.score >= DEFAULTS.minScore) ends.add(probe.end);
     }
     if (added.length === 0) break;
     detections = [...detections, ...added];
