@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { CARDS } from '../../api/src/cards.js';
+import { cardIndex, CARDS } from '../../api/src/cards.js';
 import { scorePhoto } from '../../api/src/vision/evaluate.js';
 import { boxToImage, boxToView, renderView, viewSize, wholeView, type Quarter, type RgbImage } from '../../api/src/vision/pixels.js';
 import type { Box, Detection, ReadCard } from '../../api/src/vision/postprocess.js';
@@ -384,4 +384,41 @@ test("a card read weakly past a fan's end puts the count in doubt, and a count g
     ['x', 'a', 'b', 'c', 'd', 'e'],
     'the X read past the end outranks the K the first look filled the count with',
   );
+});
+
+test("a hand whose front card's bottom corner reads above its top one is read a quarter turned too", async () => {
+  // A sideways photo of R, U, TH: the detector read its corners as upright, and TH's two corners the wrong way round.
+  const sideways = [
+    { box: [6, 360, 87, 453] as Box, label: 1 + cardIndex('th'), score: 0.93 },
+    { box: [249, 77, 324, 145] as Box, label: 1 + cardIndex('r'), score: 0.97 },
+    { box: [322, 144, 415, 191] as Box, label: 1 + cardIndex('u'), score: 0.97 },
+    { box: [377, 287, 450, 381] as Box, label: 1 + CARDS.length + cardIndex('th'), score: 0.9 },
+  ];
+  // Turned upright, the three read surely, along the fan.
+  const upright = [
+    { box: [78, 156, 144, 236] as Box, label: 1 + cardIndex('r'), score: 0.99 },
+    { box: [143, 68, 191, 162] as Box, label: 1 + cardIndex('u'), score: 0.99 },
+    { box: [292, 34, 390, 130] as Box, label: 1 + cardIndex('th'), score: 0.99 },
+  ];
+  const detect: Detect = async (_tensor, width, height) =>
+    width === 640 && height === 480 ? sideways : width === 480 && height === 640 ? upright : [];
+  const reading = await readImage(detect, gradient(640, 480), READING);
+  assert.notEqual(reading.quarter, 0, 'read turned a quarter');
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['r', 'u', 'th'],
+  );
+  // The same hand with TH's bottom corner below its top one, as a front card's is: no quarter turn.
+  const below = sideways.map((d, i) => (i === 3 ? { ...d, box: [120, 400, 170, 478] as Box } : d));
+  const sizes: string[] = [];
+  const plain = await readImage(
+    async (_tensor, width, height) => {
+      sizes.push(`${width}×${height}`);
+      return width === 640 && height === 480 ? below : [];
+    },
+    gradient(640, 480),
+    READING,
+  );
+  assert.equal(plain.quarter, 0);
+  assert.ok(!sizes.includes('480×640'), `no quarter-turned look (${sizes.join(', ')})`);
 });

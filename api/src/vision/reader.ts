@@ -168,7 +168,7 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     if (!closer || quality(closer.cards) <= quality(best.cards)) break;
     best = closer;
   }
-  if (isSideways(best.cards, best.detections) || (isPortrait(best.view) && inDoubt(best)))
+  if (isSideways(best.cards, best.detections) || frontCardTurned(best.detections) || (isPortrait(best.view) && inDoubt(best)))
     best = await bestQuarter(counted, image, best, expectedCount);
   const settled = await lookPastFanEnds(counted, best, await settle(counted, best, options), options);
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
@@ -366,6 +366,43 @@ export function isSideways(cards: readonly ReadCard[], detections: readonly Dete
   const ys = sure.map((c) => (c.box[1] + c.box[3]) / 2);
   const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
   return spread(ys) > spread(xs);
+}
+
+/**
+ * How far above its top corner (in its corner lengths) a front card's bottom
+ * corner may lie before the card reads the wrong way up: a card leaning 60°
+ * to the left has its bottom corner about 0.3 corner lengths above its top one.
+ */
+const FRONT_CARD_SLACK = 0.5;
+
+/**
+ * Whether a hand's front card, read by both its corners, stands the wrong way
+ * up: in a hand held upright its top-left corner (the main way up) lies above
+ * its bottom-right one (turned 180°), so one below it says the view is turned,
+ * as in a sideways photo whose corners the detector read as upright and turned
+ * the wrong way round. Only in a hand (two cards or more): a lone deck card
+ * can lie at any angle.
+ */
+function frontCardTurned(detections: readonly Detection[]): boolean {
+  const corners = suppress(
+    detections.filter((d) => d.score >= DEFAULTS.minScore),
+    DEFAULTS.iouThreshold,
+  ).flatMap((d) => {
+    const decoded = decodeLabel(d.label);
+    return decoded ? [{ ...decoded, score: d.score, box: d.box }] : [];
+  });
+  const main = mainOrientation(corners);
+  const tops = corners.filter((c) => c.orientation === main);
+  if (new Set(tops.map((c) => c.card)).size < 2) return false;
+  // Down the card, in the frame where the main way up is upright (an upside-down photo's y runs up).
+  const down = main === 'upright' ? 1 : -1;
+  return corners.some((bottom) => {
+    if (bottom.orientation === main) return false;
+    // Two cards of the same letter: only when it lies above both is the card turned.
+    const same = tops.filter((c) => c.card === bottom.card);
+    const above = (top: (typeof tops)[number]) => down * (boxCentre(bottom.box)[1] - boxCentre(top.box)[1]) < -FRONT_CARD_SLACK * longSide(top.box);
+    return same.length > 0 && same.every(above);
+  });
 }
 
 /** A view taller than wide: the frame of a portrait photo, which a photo stored without its EXIF turn also has. */
