@@ -18,8 +18,19 @@
  *    either end of the fan, turned upright by the lean it would have (fan.ts).
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
-import { DEFAULTS, iou, longSide, mainOrientation, readCards, suppress, type Box, type Detection, type ReadCard } from './postprocess.js';
-import { decodeLabel, halfTurnedLabel } from './classes.js';
+import {
+  DEFAULTS,
+  iou,
+  longSide,
+  mainOrientation,
+  readCards,
+  suppress,
+  type Box,
+  type Corner,
+  type Detection,
+  type ReadCard,
+} from './postprocess.js';
+import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
 import { boxCentre, fitFan, pastTheEnds } from './fan.js';
 import { HAND_LIMITS } from '../rules.js';
@@ -384,14 +395,7 @@ const FRONT_CARD_SLACK = 0.5;
  * can lie at any angle.
  */
 function frontCardTurned(detections: readonly Detection[]): boolean {
-  const corners = suppress(
-    detections.filter((d) => d.score >= DEFAULTS.minScore),
-    DEFAULTS.iouThreshold,
-  ).flatMap((d) => {
-    const decoded = decodeLabel(d.label);
-    return decoded ? [{ ...decoded, score: d.score, box: d.box }] : [];
-  });
-  const main = mainOrientation(corners);
+  const { corners, main } = sureCorners(detections);
   const tops = corners.filter((c) => c.orientation === main);
   if (new Set(tops.map((c) => c.card)).size < 2) return false;
   // Down the card, in the frame where the main way up is upright (an upside-down photo's y runs up).
@@ -403,6 +407,18 @@ function frontCardTurned(detections: readonly Detection[]): boolean {
     const above = (top: (typeof tops)[number]) => down * (boxCentre(bottom.box)[1] - boxCentre(top.box)[1]) < -FRONT_CARD_SLACK * longSide(top.box);
     return same.length > 0 && same.every(above);
   });
+}
+
+/** The corners found surely (one per place, its likeliest reading), and the way up most of them stand. */
+function sureCorners(detections: readonly Detection[]): { corners: Corner[]; main: Orientation } {
+  const corners = suppress(
+    detections.filter((d) => d.score >= DEFAULTS.minScore),
+    DEFAULTS.iouThreshold,
+  ).flatMap((d) => {
+    const decoded = decodeLabel(d.label);
+    return decoded ? [{ ...decoded, score: d.score, box: d.box }] : [];
+  });
+  return { corners, main: mainOrientation(corners) };
 }
 
 /** A view taller than wide: the frame of a portrait photo, which a photo stored without its EXIF turn also has. */
@@ -580,15 +596,9 @@ async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, 
  */
 function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[], current: Look, ends: ReadonlySet<FanEnd>) {
   const none = { probes: [], closer: 1 };
-  const found = detections.flatMap((d) => {
-    const decoded = d.score >= DEFAULTS.minScore ? decodeLabel(d.label) : undefined;
-    return decoded ? [{ ...d, orientation: decoded.orientation }] : [];
-  });
-  const main = mainOrientation(found);
-  const corners = suppress(
-    found.filter((d) => d.orientation === main),
-    DEFAULTS.iouThreshold,
-  );
+  const found = sureCorners(detections);
+  const main = found.main;
+  const corners = found.corners.filter((c) => c.orientation === main);
   if (corners.length < 3) return none;
   // In the frame where the cards stand upright: an upside-down photo's points turned a half turn.
   const halfTurned = main === 'rotated';
