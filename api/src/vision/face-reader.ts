@@ -12,7 +12,7 @@
 import { CARDS, type Card } from '../cards.js';
 import { decodeLabel } from './classes.js';
 import { boxToImage, renderView, type RgbImage, type ViewSpec } from './pixels.js';
-import type { Box } from './postprocess.js';
+import { boxCentre, type Box } from './postprocess.js';
 
 /** What the network reads of an image: `probs` [classes, rows, cols], one cell per FACE_STRIDE px of its input. */
 export interface FaceGrid {
@@ -66,11 +66,10 @@ export async function readCardFaces(readFaces: ReadFaces, image: RgbImage, model
   }
   finds.sort((a, b) => b.score - a.score);
   const kept: typeof finds = [];
-  const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
   for (const find of finds) {
-    const [x, y] = centre(find.box);
+    const [x, y] = boxCentre(find.box);
     const same = kept.some((k) => {
-      const [kx, ky] = centre(k.box);
+      const [kx, ky] = boxCentre(k.box);
       return Math.hypot(x - kx, y - ky) < Math.max(k.height, find.height) / 2;
     });
     if (!same) kept.push(find);

@@ -6,10 +6,8 @@
  * its radius. From three or more corners the reader knows where a card missed
  * at either end of the fan would show its corner, and how far it leans: the
  * outer cards of a wide fan lean 50° and more, past what the detector reads
- * well, and a find there turned upright is read surely (fan-ends in reader.ts).
+ * well, and a find there turned upright is read surely (lookPastFanEnds in reader.ts).
  */
-import type { Box } from './postprocess.js';
-
 /** A point in the frame where the cards stand upright (an upside-down photo's points turned a half turn). */
 type Point = readonly [number, number];
 
@@ -58,10 +56,6 @@ export function pastTheEnds(fan: Fan): { side: 'left' | 'right'; x: number; y: n
     { side: 'left', ...at(first.lean - fan.step, first.radius) },
     { side: 'right', ...at(last.lean + fan.step, last.radius) },
   ];
-}
-
-export function boxCentre(box: Box): Point {
-  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
 }
 
 /**

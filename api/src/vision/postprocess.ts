@@ -70,6 +70,11 @@ export function detectionsFrom(boxes: Float32Array, labels: BigInt64Array | Int3
   }));
 }
 
+/** A box's centre. */
+export function boxCentre(box: Box): [number, number] {
+  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+}
+
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
 }
@@ -159,7 +164,7 @@ export function mainOrientation(corners: readonly Pick<Corner, 'orientation' | '
  */
 export function orderAlongFan<T extends { box: Box }>(corners: readonly T[], orientation: Orientation): T[] {
   if (corners.length < 2) return [...corners];
-  const centres = corners.map(({ box }) => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] as const);
+  const centres = corners.map(({ box }) => boxCentre(box));
   const mx = centres.reduce((s, c) => s + c[0], 0) / centres.length;
   const my = centres.reduce((s, c) => s + c[1], 0) / centres.length;
   let sxx = 0;

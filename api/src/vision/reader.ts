@@ -19,6 +19,7 @@
  */
 import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import {
+  boxCentre,
   DEFAULTS,
   iou,
   longSide,
@@ -32,7 +33,7 @@ import {
 } from './postprocess.js';
 import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
-import { boxCentre, fitFan, pastTheEnds } from './fan.js';
+import { fitFan, pastTheEnds } from './fan.js';
 import { HAND_LIMITS } from '../rules.js';
 import {
   closeUp,
@@ -334,7 +335,7 @@ function strongestCluster<T extends { box: Box; score: number }>(finds: readonly
   const sorted = [...finds].sort((a, b) => b.score - a.score);
   const members = [sorted[0]!];
   const rest = sorted.slice(1);
-  const centre = ({ box: b }: T) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+  const centre = ({ box }: T) => boxCentre(box);
   for (let grown = true; grown;) {
     grown = false;
     for (let i = rest.length - 1; i >= 0; i--) {
@@ -618,7 +619,10 @@ function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[
     const [vx, vy] = upright([x, y]);
     if (!ends.has(end) || vx < 0 || vy < 0 || vx > width || vy > height) return [];
     const spot = spotAround([vx - side / 2, vy - side / 2, vx + side / 2, vy + side / 2], closer, FAN_END_TILE);
-    const seen = (d: Detection) => Math.hypot(boxCentre(d.box)[0] - vx, boxCentre(d.box)[1] - vy) <= TILE_REACH * spot.size;
+    const seen = (d: Detection) => {
+      const [x, y] = boxCentre(d.box);
+      return Math.hypot(x - vx, y - vy) <= TILE_REACH * spot.size;
+    };
     if (!detections.some((d) => seen(d) && anotherCard(sure, d))) return [];
     const degrees = (halfTurned ? 180 : 0) - (lean * 180) / Math.PI;
     return [{ end, halfTurned, spot: { ...spot, degrees } }];

@@ -7,7 +7,7 @@
  * over a few turned views trades some time for steadier readings, so the
  * reader only asks for them when the first view leaves a card in doubt.
  */
-import { iou, longSide, type Box, type Detection } from './postprocess.js';
+import { boxCentre, iou, longSide, type Box, type Detection } from './postprocess.js';
 
 /** Grey, the colour the turned view shows where the photo has no pixels. */
 const FILL = 0.5;
@@ -234,7 +234,8 @@ export function closeUp(boxes: readonly Box[], modelZoom: number): number {
  */
 export function spotAround(box: Box, closer = 1, perCorner = TILE_PER_CORNER): Spot {
   const size = Math.round(Math.min(TILE_MAX / closer, Math.max(TILE_MIN / closer, longSide(box) * perCorner)));
-  return { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, size };
+  const [x, y] = boxCentre(box);
+  return { x, y, size };
 }
 
 /**
