@@ -597,9 +597,8 @@ async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, 
  */
 function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[], current: Look, ends: ReadonlySet<FanEnd>) {
   const none = { probes: [], closer: 1 };
-  const found = sureCorners(detections);
-  const main = found.main;
-  const corners = found.corners.filter((c) => c.orientation === main);
+  const { corners: sureOnes, main } = sureCorners(detections);
+  const corners = sureOnes.filter((c) => c.orientation === main);
   if (corners.length < 3) return none;
   // In the frame where the cards stand upright: an upside-down photo's points turned a half turn.
   const halfTurned = main === 'rotated';
@@ -644,11 +643,6 @@ function anotherCard(cards: readonly ReadCard[], d: Detection): boolean {
   });
 }
 
-/** Whether a find lies apart from every card read: not one of them found again. */
-function apartFromCards(cards: readonly ReadCard[], d: Detection): boolean {
-  return cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
-}
-
 /**
  * How sure the count is: a weak find away from every card read could be one
  * more card, and a card read weakly could be none; either puts the count in doubt.
@@ -669,7 +663,8 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
 
 /** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
 function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[]): Detection[] {
-  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apartFromCards(cards, d));
+  const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
+  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
 }
 
 /** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */
