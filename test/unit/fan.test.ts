@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitFan, pastTheEnds } from '../../api/src/vision/fan.js';
+import { fitFan, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
 
 const deg = Math.PI / 180;
 
@@ -54,4 +54,18 @@ test('no fan: fewer than three corners, a straight row, a pivot above, or an arc
   const below = arc(320, 100, 200, [170, 180, 190]);
   assert.equal(fitFan(below, 60), undefined, 'corners below their pivot: no hand held upright');
   assert.equal(fitFan(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'a pivot 80 corners away');
+});
+
+test('a place on the fan: a gap wide enough for a missed card, or a step past an end, on the arc', () => {
+  // Steps of 15°, one card (0°) missed: the gap from -15° to 15° holds it.
+  const fan = fitFan(arc(320, 560, 300, [-30, -15, 15, 30]), 60)!;
+  const at = (lean: number, radius = 300) => arc(320, 560, radius, [lean])[0]!;
+  assert.equal(placeOnFan(fan, at(0), 60), 'gap', 'where the missed card is');
+  assert.equal(placeOnFan(fan, at(3, 340), 60), 'gap', 'a little off: the cards of a real fan are not evenly spaced');
+  assert.equal(placeOnFan(fan, at(-45), 60), 'left', 'a step past the left end');
+  assert.equal(placeOnFan(fan, at(45), 60), 'right', 'a step past the right end');
+  assert.equal(placeOnFan(fan, at(0, 420), 60), undefined, 'two corner lengths off the arc');
+  assert.equal(placeOnFan(fan, at(-20), 60), undefined, 'too near a card read: its corner seen twice');
+  assert.equal(placeOnFan(fan, at(-22.5), 60), undefined, 'between neighbours one step apart: no room');
+  assert.equal(placeOnFan(fan, at(-65), 60), undefined, 'two steps past the end: no card of this fan');
 });

@@ -335,14 +335,14 @@ const FIVE_FANNED = [-30, -15, 0, 15, 30].map((lean, i) => ({ box: cornerAt(onTh
  * something there (a K at 0.1), as the real detector does with a corner leaning
  * past what it reads. `looks` records each input's height.
  */
-function fanDetector(uprightScore: number, looks: number[] = []): Detect {
+function fanDetector(uprightScore: number, looks: number[] = [], fanned = FIVE_FANNED): Detect {
   return async (tensor, width, height) => {
     looks.push(height);
     const bars = (await redBlobs(tensor, width, height)).map(({ box: b }) => {
       const upright = b[3] - b[1] > 2.5 * (b[2] - b[0]);
       return { box: cornerAt([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]), label: upright ? 24 : 11, score: upright ? uprightScore : 0.1 };
     });
-    return [...(height === 480 ? FIVE_FANNED : []), ...bars];
+    return [...(height === 480 ? fanned : []), ...bars];
   };
 }
 
@@ -370,20 +370,47 @@ test("a card past a fan's end, leaning too far to be read, is read turned uprigh
   assert.equal(never.cards.length, 5, 'no turned views at all: no look past the ends either');
 });
 
-test("a card read weakly past a fan's end puts the count in doubt, and a count given reads it", async () => {
+test("a card read weakly past a fan's end, where the fan has room for it, is read with the count in doubt; a count given reads it too", async () => {
   const photo = leaningBar(...onTheFan(-45), -45);
   const reading = await readImage(fanDetector(0.4), photo, READING);
   assert.deepEqual(
     reading.cards.map((c) => c.token),
-    ['a', 'b', 'c', 'd', 'e'],
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'read a step past the left end, where the next card would be',
   );
-  assert.deepEqual(reading.count.maybe, [5, 6], 'five cards, or six');
+  assert.deepEqual(reading.count.maybe, [5, 6], 'read weakly: six cards, or five');
   const told = await readImage(fanDetector(0.4), photo, { ...READING, expectedCount: 6 });
   assert.deepEqual(
     told.cards.map((c) => c.token),
     ['x', 'a', 'b', 'c', 'd', 'e'],
     'the X read past the end outranks the K the first look filled the count with',
   );
+});
+
+test('a weak find in a gap of the fan is read as the card missed there; one off the fan only puts the count in doubt', async () => {
+  // Four of the five fanned cards read surely: the upright one (lean 0°) is missed, and an upright bar there or elsewhere is read weakly as an X.
+  const gapped = fanDetector(
+    0.4,
+    [],
+    FIVE_FANNED.filter((_, i) => i !== 2),
+  );
+  // One look (this fake detector reads a bar only upright, so turned second looks would drown the find): the fan's shape needs no look.
+  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
+  const inGap = await readImage(gapped, leaningBar(...onTheFan(0), 0), ONE_LOOK);
+  assert.deepEqual(
+    inGap.cards.map((c) => c.token),
+    ['a', 'b', 'x', 'd', 'e'],
+    'the weak find where the missed card is: read, in its place along the fan',
+  );
+  assert.deepEqual(inGap.count.maybe, [4, 5], 'read weakly: five cards, or four');
+  // Inside the fan's arc, two corner lengths and more off it: no card of this fan shows its corner there.
+  const [x, y] = onTheFan(0);
+  const offArc = await readImage(gapped, leaningBar(x, y + 150, 0), ONE_LOOK);
+  assert.deepEqual(
+    offArc.cards.map((c) => c.token),
+    ['a', 'b', 'd', 'e'],
+  );
+  assert.deepEqual(offArc.count.maybe, [4, 5], 'four cards, or five');
 });
 
 test("a hand whose front card's bottom corner reads above its top one is read a quarter turned too", async () => {

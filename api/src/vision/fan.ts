@@ -58,6 +58,35 @@ export function pastTheEnds(fan: Fan): { side: 'left' | 'right'; x: number; y: n
   ];
 }
 
+/** A card missed inside a fan lies within this many corner lengths of the arc its neighbours' corners lie on. */
+const ARC_SLACK = 1;
+/** A gap between neighbours holds a missed card when it is this many steps wide or more… */
+const GAP_STEPS = 1.5;
+/** …and the card lies at least this many steps from either neighbour (a step past an end, within as much). */
+const STEP_SLACK = 0.5;
+
+/**
+ * Where a corner at `point` (upright frame) lies on the fan: in a gap between
+ * two cards read, wide enough for the card missed there, or one step past
+ * either end; undefined when no card of this fan could show its corner there.
+ */
+export function placeOnFan(fan: Fan, point: Point, cornerSide: number): 'gap' | 'left' | 'right' | undefined {
+  const lean = Math.atan2(point[0] - fan.x, fan.y - point[1]);
+  const radius = Math.hypot(point[0] - fan.x, point[1] - fan.y);
+  const { cards, step } = fan;
+  const onArc = (expected: number) => Math.abs(radius - expected) <= ARC_SLACK * cornerSide;
+  const first = cards[0]!;
+  const last = cards[cards.length - 1]!;
+  if (lean < first.lean) return Math.abs(first.lean - step - lean) <= STEP_SLACK * step && onArc(first.radius) ? 'left' : undefined;
+  if (lean > last.lean) return Math.abs(last.lean + step - lean) <= STEP_SLACK * step && onArc(last.radius) ? 'right' : undefined;
+  const after = cards.findIndex((c) => c.lean > lean);
+  if (after < 1) return undefined;
+  const [a, b] = [cards[after - 1]!, cards[after]!];
+  const roomy = b.lean - a.lean >= GAP_STEPS * step && lean - a.lean >= STEP_SLACK * step && b.lean - lean >= STEP_SLACK * step;
+  const share = (lean - a.lean) / (b.lean - a.lean);
+  return roomy && onArc(a.radius + share * (b.radius - a.radius)) ? 'gap' : undefined;
+}
+
 /**
  * The least-squares circle through the points (Kåsa's fit: x² + y² + Dx + Ey
  * + F = 0, linear in D, E, F), about their mean for a well-conditioned system.

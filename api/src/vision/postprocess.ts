@@ -41,6 +41,11 @@ export interface PostprocessOptions {
   minScore?: number;
   /** With a count, corners below this are never used, even to fill the count. */
   floorScore?: number;
+  /**
+   * Without a count, the boxes of finds read as cards though under `minScore`:
+   * something besides the detector puts a card there (its place on a fan).
+   */
+  admitted?: readonly Box[];
   /** Boxes overlapping more than this (intersection over union) are the same corner. */
   iouThreshold?: number;
 }
@@ -102,10 +107,11 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   const { expectedCount } = options;
   const minScore = options.minScore ?? DEFAULTS.minScore;
   const floor = expectedCount ? (options.floorScore ?? DEFAULTS.floorScore) : minScore;
+  const admitted = options.admitted ?? [];
   const corners = suppress(
     detections.flatMap((d): Corner[] => {
       const decoded = decodeLabel(d.label);
-      return decoded && d.score >= floor ? [{ ...decoded, score: d.score, box: d.box }] : [];
+      return decoded && (d.score >= floor || admitted.includes(d.box)) ? [{ ...decoded, score: d.score, box: d.box }] : [];
     }),
     options.iouThreshold ?? DEFAULTS.iouThreshold,
   );
@@ -128,7 +134,7 @@ export function readCards(detections: readonly Detection[], options: Postprocess
       return decoded?.orientation === main ? [decoded.card] : [];
     });
     const front = extra.filter((c) => c.score >= LONE_CORNER_SCORE && weakTops.includes(c.card)).sort((a, b) => b.score - a.score)[0];
-    chosen = [...primary.filter((c) => c.score >= minScore), ...(front ? [front] : [])];
+    chosen = [...primary.filter((c) => c.score >= minScore || admitted.includes(c.box)), ...(front ? [front] : [])];
   }
   // Only the front card of a fan shows its other corner (the rest lie under
   // the card after them), and the front card is the last one along the fan:

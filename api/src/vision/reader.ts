@@ -33,7 +33,7 @@ import {
 } from './postprocess.js';
 import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
-import { fitFan, pastTheEnds } from './fan.js';
+import { fitFan, pastTheEnds, placeOnFan } from './fan.js';
 import { HAND_LIMITS } from '../rules.js';
 import {
   closeUp,
@@ -182,7 +182,8 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
   }
   if (isSideways(best.cards, best.detections) || frontCardTurned(best.detections) || (isPortrait(best.view) && inDoubt(best)))
     best = await bestQuarter(counted, image, best, expectedCount);
-  const settled = await lookPastFanEnds(counted, best, await settle(counted, best, options), options);
+  const pastEnds = await lookPastFanEnds(counted, best, await settle(counted, best, options), options);
+  const settled = expectedCount === undefined ? admitOnFan(pastEnds, best) : pastEnds;
   const toImage = (d: Detection): Detection => ({ ...d, box: boxToImage(best.view, d.box) });
   const detections = settled.detections.map(toImage);
   let cards = settled.cards.map((c) => ({ ...c, box: boxToImage(best.view, c.box) }));
@@ -597,19 +598,10 @@ async function lookPastFanEnds(detect: Detect, current: Look, settled: Settled, 
  */
 function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[], current: Look, ends: ReadonlySet<FanEnd>) {
   const none = { probes: [], closer: 1 };
-  const { corners: sureOnes, main } = sureCorners(detections);
-  const corners = sureOnes.filter((c) => c.orientation === main);
-  if (corners.length < 3) return none;
-  // In the frame where the cards stand upright: an upside-down photo's points turned a half turn.
-  const halfTurned = main === 'rotated';
+  const shape = fanShape(detections, current);
+  if (!shape) return none;
+  const { fan, upright, side, halfTurned, corners } = shape;
   const { width, height } = current;
-  const upright = ([x, y]: readonly [number, number]) => (halfTurned ? ([width - x, height - y] as const) : ([x, y] as const));
-  const side = medianSide(corners.map((c) => c.box));
-  const fan = fitFan(
-    corners.map((c) => upright(boxCentre(c.box))),
-    side,
-  );
-  if (!fan) return none;
   const closer = closeUp(
     corners.map((c) => c.box),
     modelScale(width, height),
@@ -627,6 +619,43 @@ function fanEndProbes(detections: readonly Detection[], sure: readonly ReadCard[
     return [{ end, halfTurned, spot: { ...spot, degrees } }];
   });
   return { probes, closer };
+}
+
+/**
+ * The fan that three or more corners read surely make, in the frame where its
+ * cards stand upright (an upside-down photo's points turned a half turn; `upright`
+ * maps a point either way, being its own inverse), with the corner length.
+ */
+function fanShape(detections: readonly Detection[], current: Look) {
+  const { corners: sureOnes, main } = sureCorners(detections);
+  const corners = sureOnes.filter((c) => c.orientation === main);
+  if (corners.length < 3) return undefined;
+  const halfTurned = main === 'rotated';
+  const { width, height } = current;
+  const upright = ([x, y]: readonly [number, number]) => (halfTurned ? ([width - x, height - y] as const) : ([x, y] as const));
+  const side = medianSide(corners.map((c) => c.box));
+  const fan = fitFan(
+    corners.map((c) => upright(boxCentre(c.box))),
+    side,
+  );
+  return fan && { fan, upright, side, main, halfTurned, corners };
+}
+
+/**
+ * Without a count, a weak find lying where the fan has room for one more card
+ * (a gap between two cards read, or a step past an end) is read as that card:
+ * its place on the fan backs up what the detector saw. Read under the count's
+ * weak mark, it still leaves the count in doubt (countCertainty).
+ */
+function admitOnFan(settled: Settled, current: Look): Settled {
+  const shape = fanShape(settled.detections, current);
+  if (!shape) return settled;
+  const { fan, upright, side, main } = shape;
+  const onFan = suppress(extraFinds(settled.cards, settled.detections), DEFAULTS.iouThreshold).filter(
+    (d) => decodeLabel(d.label)?.orientation === main && placeOnFan(fan, upright(boxCentre(d.box)), side) !== undefined,
+  );
+  if (onFan.length === 0) return settled;
+  return { ...settled, cards: readCards(settled.detections, { admitted: onFan.map((d) => d.box) }) };
 }
 
 /**
