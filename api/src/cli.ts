@@ -14,6 +14,7 @@ import { answerText, parseGameInput } from './app/game-service.js';
 import { DomainError } from './errors.js';
 import { PROJECT_ROOT, settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';
+import { ADVICE_TEXT } from './vision/photo-advice.js';
 import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
 import type { CountCertainty } from './vision/reader.js';
@@ -117,11 +118,12 @@ async function read(args: string[]): Promise<void> {
   }
   const reading = await readPhoto(await readFile(positionals[0]!), { expectedCount: count });
   if (values.json) {
-    const { cards, width, height, timing, count } = reading;
-    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, width, height, timing }, null, 2));
+    const { cards, width, height, timing, count, advice } = reading;
+    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, advice, width, height, timing }, null, 2));
   } else {
     console.log(reading.cards.map((c) => `${c.token.toUpperCase()} (${c.score.toFixed(2)})`).join('  ') || '(no cards found)');
     console.log(countLine(reading.count, count));
+    if (reading.advice) console.log(ADVICE_TEXT[reading.advice]);
   }
 }
 

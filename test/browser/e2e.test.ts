@@ -225,6 +225,33 @@ test('a count in doubt is asked about ("7 or 8 cards?"), and the answer reads th
   await p.close();
 });
 
+test('a reading in doubt that says why shows the advice, and a clear reading shows none', { skip, timeout: LONG * 2 }, async () => {
+  const p = await context.newPage();
+  // The reader's answer for a far photo of the hand: its corners too small to read surely.
+  let advise = true;
+  await p.route('**/api/cards', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    if (body.hand && advise) body.hand.advice = 'closer';
+    await route.fulfill({ response, json: body });
+  });
+  await p.goto(server.url);
+  await p.setInputFiles('[data-testid=hand-file]', HAND);
+  assert.equal(await photoRead(p, 'hand'), 'done');
+  const advice = p.locator('[data-testid=hand-advice]');
+  await advice.waitFor();
+  assert.equal(await advice.getAttribute('data-advice'), 'closer');
+  assert.match((await advice.textContent())!, /move the camera closer/);
+  await shot(p, '1c-advice');
+  advise = false;
+  const answered = p.waitForResponse('**/api/cards');
+  await p.selectOption('[data-testid=hand-count]', String(HAND_CARDS.length));
+  await answered;
+  assert.equal(await photoRead(p, 'hand'), 'done');
+  assert.equal(await advice.count(), 0, 'read again without advice: none shown');
+  await p.close();
+});
+
 test('the play for the cards read matches /api/game', { skip, timeout: LONG }, async () => {
   const hand = await chips(page, 'hand');
   const deck = await chips(page, 'deck');

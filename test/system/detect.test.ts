@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -69,6 +72,34 @@ test('a hint above what the photo shows is filled with the weakest finds, and sa
       `${card} is still read`,
     );
 });
+
+test(
+  'a reading in doubt says what would make the photo better: nothing for a clear photo, more light for a dim one',
+  { skip: NEEDS_REAL_PHOTOS },
+  async () => {
+    const photo = photos.find((p) => p.name === 'hand-3.jpg')!;
+    const clear = await readPhoto(photo.bytes);
+    assert.ok(clear.count.sure && clear.advice === undefined, 'read surely: no advice');
+    // A hint of more cards than the photo shows puts the reading in doubt, so the reader looks for a cause.
+    const doubted = await readPhoto(photo.bytes, { expectedCount: 6 });
+    assert.ok(doubted.count.seen < 6);
+    assert.equal(doubted.advice, undefined, 'in doubt, but the photo is sharp, bright and close: not its fault');
+    // The same photo in a dim room: its cards' paper at a sixth of its brightness.
+    const dim = await sharp(photo.bytes)
+      .linear(1 / 6, 0)
+      .jpeg()
+      .toBuffer();
+    const dimmed = await readPhoto(dim, { expectedCount: 6 });
+    assert.equal(dimmed.advice, 'brighter');
+    const cli = fileURLToPath(new URL('../../dist/api/src/cli.js', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'quiddler-'));
+    writeFileSync(join(dir, 'dim.jpg'), dim);
+    const run = spawnSync(process.execPath, [cli, 'read', join(dir, 'dim.jpg'), '--cards', '6'], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /more light on the cards/);
+  },
+);
 
 test('readings do not depend on the file format, alpha or an EXIF rotation', { skip: NEEDS_REAL_PHOTOS }, async () => {
   const photo = photos.find((p) => p.name === 'hand-5.jpg')!;

@@ -116,6 +116,23 @@ test(
   },
 );
 
+test(
+  'a reading in doubt says what would make the photo better: more light for a dim photo, nothing for a clear one',
+  { skip: NEEDS_REAL_PHOTOS },
+  async () => {
+    const dim = await sharp(hand5.bytes)
+      .linear(1 / 6, 0)
+      .jpeg()
+      .toBuffer();
+    const { status, body } = await postJson('/api/cards', { hand: dim.toString('base64'), n_cards: 7, images: false });
+    assert.equal(status, 200);
+    assert.equal(body.hand.advice, 'brighter');
+    const clear = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), n_cards: 7, images: false });
+    assert.equal(clear.body.hand.count.fewer_than_hint, true, 'in doubt: fewer cards than the hint');
+    assert.equal(clear.body.hand.advice, undefined, 'a sharp, bright, close photo: no advice');
+  },
+);
+
 test('GET /api/model says what is serving', async () => {
   const response = await fetch(`${server.url}/api/model`);
   const body = await response.json();

@@ -203,6 +203,12 @@ export interface PhotoReadingJson {
   quarter_turns: number;
   /** The part of the photo read enlarged when its cards were small, [x1, y1, x2, y2]. */
   region?: [number, number, number, number];
+  /**
+   * Only when the reading leaves something in doubt: what would make the photo read
+   * better. 'closer': the cards' corners are too small to read; 'brighter': their paper is dim;
+   * 'steadier': their ink is blurred.
+   */
+  advice?: 'closer' | 'brighter' | 'steadier';
   timing_ms: { decode: number; inference: number };
   /** The photo marked up with the boxes, as a JPEG data URL (unless `images: false`). */
   image?: string;

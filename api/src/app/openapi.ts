@@ -142,6 +142,10 @@ const schemas: Record<string, Schema> = {
       second_look: { enum: ['none', 'corners', 'photo', 'faces'] },
       quarter_turns: { type: 'integer', minimum: 0, maximum: 3 },
       region: box,
+      advice: {
+        enum: ['closer', 'brighter', 'steadier'],
+        description: 'only when the reading leaves something in doubt: what would make the photo read better',
+      },
       timing_ms: object({ decode: number, inference: number }),
       image: { type: 'string', pattern: '^data:image/jpeg;base64,' },
     },

@@ -36,6 +36,7 @@ export function photoJson({ reading, image, hint }: { reading: PhotoReading; ima
     second_look: reading.secondLook,
     quarter_turns: reading.quarter,
     ...(reading.region ? { region: reading.region } : {}),
+    ...(reading.advice ? { advice: reading.advice } : {}),
     timing_ms: { decode: round(reading.timing.decodeMs), inference: round(reading.timing.inferenceMs) },
     ...(image ? { image } : {}),
   };

@@ -6,6 +6,7 @@
  */
 import type { Quarter } from './pixels.js';
 import type { Box, Detection, ReadCard } from './postprocess.js';
+import type { PhotoAdvice } from './photo-advice.js';
 import type { CountCertainty, ImageReading } from './reader.js';
 
 export interface Size {
@@ -30,6 +31,8 @@ export interface PhotoReading {
   region?: Box;
   /** How sure the number of cards is. */
   count: CountCertainty;
+  /** What would make the photo read better, when its reading leaves something in doubt. */
+  advice?: PhotoAdvice;
   timing: { decodeMs: number; inferenceMs: number };
 }
 
@@ -48,6 +51,7 @@ export function inPhotoPixels(reading: ImageReading, working: Size, original: Si
     quarter: reading.quarter,
     ...(reading.region ? { region: toPhoto(reading.region) } : {}),
     count: reading.count,
+    ...(reading.advice ? { advice: reading.advice } : {}),
     timing,
   };
 }

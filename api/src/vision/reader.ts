@@ -34,6 +34,7 @@ import {
 import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
 import { fitFan, pastTheEnds, placeOnFan } from './fan.js';
+import { photoAdvice, type PhotoAdvice } from './photo-advice.js';
 import { HAND_LIMITS } from '../rules.js';
 import {
   closeUp,
@@ -100,6 +101,8 @@ export interface ImageReading {
   /** How many inferences the reading took. */
   inferences: number;
   count: CountCertainty;
+  /** What would make the photo read better, when its reading leaves something in doubt (photo-advice.ts). */
+  advice?: PhotoAdvice;
 }
 
 /**
@@ -200,6 +203,11 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     }
   }
   const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
+  // Cards read from their faces are what the photo shows; the corners found nothing surely.
+  const count = countCertainty(cards, settled.secondLook === 'faces' ? [] : detections, expectedCount, settled.secondLook === 'faces');
+  // In doubt: the count, a card read unsurely, or fewer cards seen than the player said.
+  const doubtful = !count.sure || cards.length === 0 || cards.some((c) => c.score < SURE_SCORE) || count.seen < (expectedCount ?? 0);
+  const advice = photoAdvice({ image, cards: settled.secondLook === 'faces' ? [] : cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
   return {
     cards,
     detections,
@@ -208,8 +216,8 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     quarter: best.view.quarter,
     ...(whole ? {} : { region: [best.view.left, best.view.top, best.view.left + best.view.width, best.view.top + best.view.height] as Box }),
     inferences,
-    // Cards read from their faces are what the photo shows; the corners found nothing surely.
-    count: countCertainty(cards, settled.secondLook === 'faces' ? [] : detections, expectedCount, settled.secondLook === 'faces'),
+    count,
+    ...(advice ? { advice } : {}),
   };
 }
 

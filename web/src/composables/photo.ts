@@ -29,6 +29,8 @@ export interface PhotoState {
   hint: number | null;
   /** How sure the reader was of the count, as last read. */
   count: CountJson | null;
+  /** What would make the photo read better, when the reading left something in doubt. */
+  advice: PhotoReadingJson['advice'] | null;
 }
 
 let nextId = 1;
@@ -46,6 +48,7 @@ export function newPhoto(kind: Kind): PhotoState {
     chips: [],
     hint: null,
     count: null,
+    advice: null,
   });
 }
 
@@ -58,6 +61,7 @@ export function applyReading(photo: PhotoState, reading: PhotoReadingJson): void
   photo.height = reading.height;
   photo.chips = reading.details.map((d) => chip(d.token, d.score, d.box));
   photo.count = reading.count;
+  photo.advice = reading.advice ?? null;
   photo.status = 'done';
   photo.error = '';
 }

@@ -1,0 +1,134 @@
+/**
+ * What would make a photo read better, when its reading leaves something in
+ * doubt: a player told "move closer", "more light" or "hold still" takes a photo the reader
+ * can read, where a player told nothing takes the same photo again. Pure: no I/O.
+ *
+ * Each is measured on the corners the reader found (the card's index and the
+ * paper around it), so a dark table, a busy background or a wide photo of a
+ * near hand draws no advice.
+ */
+import type { RgbImage } from './pixels.js';
+import { longSide, type Box } from './postprocess.js';
+
+export type PhotoAdvice = 'closer' | 'brighter' | 'steadier';
+
+/**
+ * Corners shorter than this (in the pixels the reader reads, at most 1600 a side) are a
+ * few strokes of ink: the detector was trained on corners down to about this size
+ * (far cards 90 px tall in a 640 px photo), and a player's eye reads no smaller.
+ */
+export const FAR_CORNER = 16;
+/** Card paper darker than this share of full white is a dim photo: the print's contrast is lost in its noise. */
+export const DIM_PAPER = 0.3;
+/**
+ * Ink that turns to paper over more than this share of the corner's length is
+ * blurred past reading. A corner's box holds its letter and points (the letter
+ * about half its length, strokes about an eighth of the letter), and a letter is
+ * lost once the blur (σ) reaches its stroke width: σ ≈ length / 16, and an edge
+ * blurred by σ spans about 2.5 σ, so about 0.15 of the length.
+ */
+export const BLURRED_EDGE = 0.15;
+/** The paper is the brightest pixels of a corner's box, the ink the darkest: these quantiles of their luma. */
+const PAPER_QUANTILE = 0.9;
+const INK_QUANTILE = 0.1;
+/** The steepest edges of a corner: this quantile of its pixels' gradients. */
+const EDGE_QUANTILE = 0.95;
+
+export interface AdviceInput {
+  image: RgbImage;
+  /** The boxes of the cards read, in the image's pixels. */
+  cards: readonly Box[];
+  /** Every find, boxes in the image's pixels: where corners are when no card was read. */
+  finds: readonly { score: number; box: Box }[];
+  /** Whether the reading leaves anything in doubt (the reader's call): only then is there advice. */
+  inDoubt: boolean;
+}
+
+/** The advice in words, for the page and the CLI. */
+export const ADVICE_TEXT: Readonly<Record<PhotoAdvice, string>> = {
+  closer: 'The cards look small in this photo: move the camera closer (or zoom in) so their corner letters are bigger.',
+  brighter: 'This photo is dim: more light on the cards will make them easier to read.',
+  steadier: 'This photo is blurred: hold the camera still and let it focus on the cards.',
+};
+
+/** Finds this likely show where the cards are, when none was read. */
+const FIND_FLOOR = 0.25;
+
+/**
+ * When the reading is in doubt: 'closer' when the corners are too small to
+ * read, else 'brighter' when their paper is dim, else 'steadier' when their
+ * ink is blurred; nothing when none of these explains the doubt.
+ */
+export function photoAdvice({ image, cards, finds, inDoubt }: AdviceInput): PhotoAdvice | undefined {
+  if (!inDoubt) return undefined;
+  const boxes = cards.length > 0 ? cards : finds.filter((f) => f.score >= FIND_FLOOR).map((f) => f.box);
+  // No corner found at all: only the light can be judged, from the whole photo's brightest pixels.
+  if (boxes.length === 0) return cornerLook(image, [0, 0, image.width, image.height]).paper < DIM_PAPER ? 'brighter' : undefined;
+  const looks = boxes.map((box) => cornerLook(image, box));
+  if (median(looks.map((l) => l.length)) < FAR_CORNER) return 'closer';
+  if (median(looks.map((l) => l.paper)) < DIM_PAPER) return 'brighter';
+  if (median(looks.map((l) => l.edge / l.length)) > BLURRED_EDGE) return 'steadier';
+  return undefined;
+}
+
+export interface CornerLook {
+  /** The box's longer side, px. */
+  length: number;
+  /** The paper's and the ink's brightness, 0–1. */
+  paper: number;
+  ink: number;
+  /** Over how many pixels its ink turns to paper at its steepest edges. */
+  edge: number;
+}
+
+/**
+ * A corner's box, measured: its length, its paper and ink (quantiles of its
+ * pixels' luma), and how wide its sharpest edges are: the ink-to-paper
+ * contrast over the steepest gradients, taken on 2×2 bins so that sensor noise
+ * does not pass for an edge (a sharp edge spans about 2 px so measured).
+ */
+export function cornerLook(image: RgbImage, box: Box): CornerLook {
+  const [x0, y0] = [Math.max(0, Math.floor(box[0])), Math.max(0, Math.floor(box[1]))];
+  const [x1, y1] = [Math.min(image.width, Math.ceil(box[2])), Math.min(image.height, Math.ceil(box[3]))];
+  const [w, h] = [Math.max(0, x1 - x0) >> 1, Math.max(0, y1 - y0) >> 1];
+  const length = longSide(box);
+  if (w < 2 || h < 2) return { length, paper: 1, ink: 0, edge: 0 };
+  // Rec. 601 luma (as JPEG stores it), 0–255, averaged over 2×2 bins.
+  const luma = (x: number, y: number) => {
+    const i = 3 * (y * image.width + x);
+    return 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+  };
+  const bins = new Float32Array(w * h);
+  for (let by = 0; by < h; by++) {
+    for (let bx = 0; bx < w; bx++) {
+      const [x, y] = [x0 + 2 * bx, y0 + 2 * by];
+      bins[by * w + bx] = (luma(x, y) + luma(x + 1, y) + luma(x, y + 1) + luma(x + 1, y + 1)) / 4;
+    }
+  }
+  const steps: number[] = [];
+  for (let by = 0; by < h - 1; by++) {
+    for (let bx = 0; bx < w - 1; bx++) {
+      const v = bins[by * w + bx]!;
+      steps.push(Math.max(Math.abs(bins[by * w + bx + 1]! - v), Math.abs(bins[(by + 1) * w + bx]! - v)));
+    }
+  }
+  const sorted = Array.from(bins).sort((a, b) => a - b);
+  const paper = quantile(sorted, PAPER_QUANTILE);
+  const ink = quantile(sorted, INK_QUANTILE);
+  // A step is per bin, two pixels: the contrast over the steepest step's rise per pixel.
+  const steepest = quantile(
+    steps.sort((a, b) => a - b),
+    EDGE_QUANTILE,
+  );
+  const edge = steepest > 0 ? (paper - ink) / (steepest / 2) : length;
+  return { length, paper: paper / 255, ink: ink / 255, edge };
+}
+
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
