@@ -90,7 +90,7 @@ def degrade(x, labels):
 
 @torch.no_grad()
 def init_from_onnx(net, path, crops):
-    """Load a shipped reader's weights from its ONNX file (model/corner-reader.onnx).
+    """Load a shipped reader's weights from its ONNX file (model/corner-reader.onnx, model/face-reader.onnx).
 
     The export folds each BatchNorm into its convolution, so each conv gets the
     folded weight and its BatchNorm is set to give back exactly the folded bias:
@@ -104,11 +104,12 @@ def init_from_onnx(net, path, crops):
     graph = onnx.load(path).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     convs = [n for n in graph.node if n.op_type == "Conv"]
-    blocks = list(net.features)
+    inner = getattr(net, "net", net)  # a CropFaceNet holds its FaceNet; a CropNet is the network itself
+    blocks = list(inner.features)
     assert len(convs) == len(blocks) + 1, "the ONNX file is not a CropNet of this shape"
-    net.head.weight.copy_(weights[convs[-1].input[1]])
-    net.head.bias.copy_(weights[convs[-1].input[2]])
-    x = (to_batch(crops) - net.mean) / net.std
+    inner.head.weight.copy_(weights[convs[-1].input[1]])
+    inner.head.bias.copy_(weights[convs[-1].input[2]])
+    x = (to_batch(crops) - inner.mean) / inner.std
     for block, node in zip(blocks, convs):
         conv, bn = block[0], block[1]
         conv.weight.copy_(weights[node.input[1]])
@@ -171,7 +172,7 @@ def main():
         args.width = 32 if args.net == "corner" else 16
     net = (CropNet if args.net == "corner" else CropFaceNet)(len(render.LABELS), args.width)
     if args.init and args.init.endswith(".onnx"):
-        init_from_onnx(net, args.init, train[0][np.random.choice(len(train[1]), 4096, replace=False)])
+        init_from_onnx(net, args.init, train[0][np.random.choice(len(train[1]), min(4096, len(train[1])), replace=False)])
     elif args.init:
         net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     print("params", count_params(net), flush=True)
