@@ -81,46 +81,51 @@ export interface CornerLook {
   edge: number;
 }
 
+/** A box is measured on at most this many bins a side: a whole photo (no corner found) costs no more than a large corner. */
+const MAX_BINS = 128;
+
 /**
  * A corner's box, measured: its length, its paper and ink (quantiles of its
  * pixels' luma), and how wide its sharpest edges are: the ink-to-paper
- * contrast over the steepest gradients, taken on 2×2 bins so that sensor noise
- * does not pass for an edge (a sharp edge spans about 2 px so measured).
+ * contrast over the steepest gradients, taken on bins of 2×2 pixels or more so
+ * that sensor noise does not pass for an edge (a sharp edge spans about one
+ * bin so measured).
  */
 export function cornerLook(image: RgbImage, box: Box): CornerLook {
   const [x0, y0] = [Math.max(0, Math.floor(box[0])), Math.max(0, Math.floor(box[1]))];
   const [x1, y1] = [Math.min(image.width, Math.ceil(box[2])), Math.min(image.height, Math.ceil(box[3]))];
-  const [w, h] = [Math.max(0, x1 - x0) >> 1, Math.max(0, y1 - y0) >> 1];
   const length = longSide(box);
+  const bin = Math.max(2, Math.ceil(Math.max(x1 - x0, y1 - y0) / MAX_BINS));
+  const [w, h] = [Math.floor(Math.max(0, x1 - x0) / bin), Math.floor(Math.max(0, y1 - y0) / bin)];
   if (w < 2 || h < 2) return { length, paper: 1, ink: 0, edge: 0 };
-  // Rec. 601 luma (as JPEG stores it), 0–255, averaged over 2×2 bins.
-  const luma = (x: number, y: number) => {
-    const i = 3 * (y * image.width + x);
-    return 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
-  };
   const bins = new Float32Array(w * h);
   for (let by = 0; by < h; by++) {
     for (let bx = 0; bx < w; bx++) {
-      const [x, y] = [x0 + 2 * bx, y0 + 2 * by];
-      bins[by * w + bx] = (luma(x, y) + luma(x + 1, y) + luma(x, y + 1) + luma(x + 1, y + 1)) / 4;
+      let sum = 0;
+      for (let y = y0 + by * bin; y < y0 + (by + 1) * bin; y++) {
+        for (let x = x0 + bx * bin; x < x0 + (bx + 1) * bin; x++) {
+          const i = 3 * (y * image.width + x);
+          // Rec. 601 luma, as JPEG stores it (0–255).
+          sum += 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+        }
+      }
+      bins[by * w + bx] = sum / (bin * bin);
     }
   }
-  const steps: number[] = [];
+  const steps = new Float32Array((w - 1) * (h - 1));
   for (let by = 0; by < h - 1; by++) {
     for (let bx = 0; bx < w - 1; bx++) {
       const v = bins[by * w + bx]!;
-      steps.push(Math.max(Math.abs(bins[by * w + bx + 1]! - v), Math.abs(bins[(by + 1) * w + bx]! - v)));
+      steps[by * (w - 1) + bx] = Math.max(Math.abs(bins[by * w + bx + 1]! - v), Math.abs(bins[(by + 1) * w + bx]! - v));
     }
   }
-  const sorted = Array.from(bins).sort((a, b) => a - b);
-  const paper = quantile(sorted, PAPER_QUANTILE);
-  const ink = quantile(sorted, INK_QUANTILE);
-  // A step is per bin, two pixels: the contrast over the steepest step's rise per pixel.
-  const steepest = quantile(
-    steps.sort((a, b) => a - b),
-    EDGE_QUANTILE,
-  );
-  const edge = steepest > 0 ? (paper - ink) / (steepest / 2) : length;
+  bins.sort();
+  steps.sort();
+  const paper = quantile(bins, PAPER_QUANTILE);
+  const ink = quantile(bins, INK_QUANTILE);
+  // A step spans one bin: the contrast over the steepest step's rise per pixel.
+  const steepest = quantile(steps, EDGE_QUANTILE);
+  const edge = steepest > 0 ? (paper - ink) / (steepest / bin) : length;
   return { length, paper: paper / 255, ink: ink / 255, edge };
 }
 
