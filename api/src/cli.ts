@@ -2,7 +2,7 @@
 /**
  * quiddler play HAND --deck CARD [--json] [--length letters|cards] [--clamp] [--words FILE]
  * quiddler read PHOTO [--cards N] [--json]
- * quiddler read --eval LABELS.json [--with-count] [--json]
+ * quiddler read --eval LABELS.json [--with-count | --as-sent] [--json]
  * quiddler --version;  quiddler [COMMAND] --help
  * A thin adapter: arguments in, the app layer's services, text or JSON out; exit 2 on bad input.
  */
@@ -33,13 +33,14 @@ const PLAY_USAGE = `usage: quiddler play HAND --deck CARD [--last] [--drawn CARD
   --words        a word list (one word per line, or a .dawg file); SOWPODS by default`;
 
 const READ_USAGE = `usage: quiddler read PHOTO [--cards N] [--json]
-       quiddler read --eval LABELS.json [--with-count] [--json]
+       quiddler read --eval LABELS.json [--with-count | --as-sent] [--json]
 
   PHOTO        a hand or deck photo (JPEG, PNG, WebP, GIF…); the cards are counted for you
   --cards, -n  a hint: the photo shows N cards (1..10)
   --json       the cards with their scores, boxes and how sure the count is
-  --eval       labels.json as in ../shared/real-photos: reads each photo (without its count,
-               or with it: --with-count) and scores it`;
+  --eval       labels.json as in ../shared/real-photos: reads each photo (without its count;
+               with it: --with-count; as the page sends it, a hand without a count and a
+               deck photo as the one-card discard: --as-sent) and scores it`;
 
 const USAGE = `usage: quiddler <command> [options]   (quiddler <command> --help for its options)
 
@@ -107,9 +108,11 @@ async function read(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       eval: { type: 'string' },
       'with-count': { type: 'boolean', default: false },
+      'as-sent': { type: 'boolean', default: false },
     },
   });
-  if (values.eval) return evaluate(values.eval, values.json, values['with-count']);
+  if (values['with-count'] && values['as-sent']) throw new UsageError('give --with-count or --as-sent, not both', READ_USAGE);
+  if (values.eval) return evaluate(values.eval, values.json, { withCount: values['with-count'], asSent: values['as-sent'] });
   if (positionals.length !== 1) throw new UsageError(`give exactly one PHOTO, got ${positionals.length}`, READ_USAGE);
   let count: number | undefined;
   if (values.cards !== undefined) {
@@ -135,14 +138,14 @@ function countLine(count: CountCertainty, hint: number | undefined): string {
 }
 
 /** Reads every photo of a labels file and prints how many were right. */
-async function evaluate(labelsPath: string, json: boolean, withCount: boolean): Promise<void> {
+async function evaluate(labelsPath: string, json: boolean, hints: { withCount: boolean; asSent: boolean }): Promise<void> {
   const onScore = (score: PhotoScore) => {
     if (!json)
       console.log(
         `${score.allRight ? 'ok  ' : 'MISS'} ${score.photo.padEnd(14)} read ${score.read.join('/').padEnd(20)} truth ${score.truth.join('/')}`,
       );
   };
-  const scores = await readLabelledPhotos(labelsPath, { withCount, onScore });
+  const scores = await readLabelledPhotos(labelsPath, { ...hints, onScore });
   const summary = summarizeScores(scores);
   if (json) console.log(JSON.stringify({ summary, photos: scores }, null, 2));
   else
