@@ -7,7 +7,11 @@
  * at either end of the fan would show its corner, and how far it leans: the
  * outer cards of a wide fan lean 50° and more, past what the detector reads
  * well, and a find there turned upright is read surely (lookPastFanEnds in reader.ts).
+ * It also knows where the fan has room for a card missed between two others,
+ * so a weak find there is one (placeOnFan; admitOnFan in reader.ts).
  */
+import { median } from './postprocess.js';
+
 /** A point in the frame where the cards stand upright (an upside-down photo's points turned a half turn). */
 type Point = readonly [number, number];
 
@@ -125,9 +129,4 @@ function solve3(m: number[][], r: number[]): [number, number, number] | undefine
   if (!Number.isFinite(d) || Math.abs(d) <= 1e-12 * scale ** 3) return undefined;
   const column = (k: number) => det(m.map((row, i) => row.map((v, j) => (j === k ? r[i]! : v))));
   return [column(0) / d, column(1) / d, column(2) / d];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }

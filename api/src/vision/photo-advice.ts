@@ -8,7 +8,7 @@
  * near hand draws no advice.
  */
 import type { RgbImage } from './pixels.js';
-import { longSide, type Box } from './postprocess.js';
+import { longSide, median, type Box } from './postprocess.js';
 
 export type PhotoAdvice = 'closer' | 'brighter' | 'steadier';
 
@@ -131,9 +131,4 @@ export function cornerLook(image: RgbImage, box: Box): CornerLook {
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }

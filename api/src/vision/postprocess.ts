@@ -80,6 +80,12 @@ export function boxCentre(box: Box): [number, number] {
   return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
 }
 
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
 }

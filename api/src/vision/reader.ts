@@ -24,6 +24,7 @@ import {
   iou,
   longSide,
   mainOrientation,
+  median,
   readCards,
   suppress,
   type Box,
@@ -363,8 +364,7 @@ function strongestCluster<T extends { box: Box; score: number }>(finds: readonly
 }
 
 function medianSide(boxes: readonly Box[]): number {
-  const sides = boxes.map(longSide).sort((a, b) => a - b);
-  return sides[sides.length >> 1]!;
+  return median(boxes.map(longSide));
 }
 
 /** A corner index is taller than wide (letters over points); turned a quarter, its box is wider than tall. */
