@@ -153,6 +153,15 @@ test('quiddler read --eval prints each photo against its labels and the accuracy
   assert.deepEqual([report.summary.correct, report.summary.cards], [correct, 18]);
   const text = spawnSync(process.execPath, [cli, 'read', '--eval', LABELS_PATH], { encoding: 'utf8' });
   assert.match(text.stdout, new RegExp(`^${correct}/18 cards right`, 'm'));
+  // As the page sends them: a hand without a count, a deck photo as the one-card discard.
+  const sent = JSON.parse(spawnSync(process.execPath, [cli, 'read', '--eval', LABELS_PATH, '--as-sent', '--json'], { encoding: 'utf8' }).stdout);
+  for (const photo of photos) {
+    const row = sent.photos.find((p: { photo: string }) => p.photo === photo.name);
+    assert.deepEqual(row.read, await tokens(photo.bytes, photo.kind === 'deck' ? 1 : undefined), `${photo.name} as sent`);
+  }
+  const both = spawnSync(process.execPath, [cli, 'read', '--eval', LABELS_PATH, '--as-sent', '--with-count'], { encoding: 'utf8' });
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--with-count or --as-sent, not both/);
 });
 
 test('quiddler read with bad input exits non-zero with a message', () => {
