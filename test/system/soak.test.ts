@@ -7,8 +7,9 @@ import { coldStartMs, restartUnderLoad, soak } from '../support/soak.js';
 const skip = NEEDS_REAL_PHOTOS;
 
 test('200 concurrent mixed requests: no server errors, no wrong answers, memory flat', { skip, timeout: 420_000 }, async () => {
-  // At most six warm-up rounds, not eight as npm run soak may take (CI's time): the working size was reached in five (README, Soak).
-  const run = await soak({ requests: 400, concurrency: 200, warmUpRounds: { least: 3, most: 6 } });
+  // Five or six warm-up rounds, not up to eight as npm run soak may take (CI's time): the working size was reached in five
+  // (README, Soak), and three flat rounds can still sit below it (a clean clone: 290 MB after three, then 388).
+  const run = await soak({ requests: 400, concurrency: 200, warmUpRounds: { least: 5, most: 6 } });
   assert.equal(run.serverErrors, 0);
   assert.deepEqual(run.wrong, []);
   assert.deepEqual(run.failures, []);
