@@ -204,11 +204,12 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     }
   }
   const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
-  // Cards read from their faces are what the photo shows; the corners found nothing surely.
-  const count = countCertainty(cards, settled.secondLook === 'faces' ? [] : detections, expectedCount, settled.secondLook === 'faces');
+  // Cards read from their faces are what the photo shows; the corners found nothing surely (and their boxes are faces, not corners).
+  const byFace = settled.secondLook === 'faces';
+  const count = countCertainty(cards, byFace ? [] : detections, expectedCount, byFace);
   // In doubt: the count, a card read unsurely, or fewer cards seen than the player said.
   const doubtful = !count.sure || cards.length === 0 || cards.some((c) => c.score < SURE_SCORE) || count.seen < (expectedCount ?? 0);
-  const advice = photoAdvice({ image, cards: settled.secondLook === 'faces' ? [] : cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
+  const advice = photoAdvice({ image, cards: byFace ? [] : cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
   return {
     cards,
     detections,
