@@ -21,6 +21,7 @@ import { HAVE_REAL_PHOTOS, NEEDS_REAL_PHOTOS, PHOTO_DIR } from '../support/photo
 
 // The page is driven with the real photos (a fake camera showing hand-5.jpg): without ../shared the walk is skipped.
 const skip = NEEDS_REAL_PHOTOS;
+import type { CardsResponse } from '../../api/src/app/contract.js';
 import { spawnServer, type ServerProcess } from '../support/server.js';
 
 const HAND = join(PHOTO_DIR, 'hand-5.jpg');
@@ -200,16 +201,24 @@ test('a count chosen for a photo is a hint for that photo: more than it shows is
   assert.equal(await fewer.count(), 0);
 });
 
+/** Makes the page's /api/cards answers what `edit` turns the server's into, given the request sent. */
+async function editCardsAnswers(p: Page, edit: (body: CardsResponse, sent: { n_cards?: number }) => void): Promise<void> {
+  await p.route('**/api/cards', async (route) => {
+    const sent = JSON.parse(route.request().postData() ?? '{}');
+    const response = await route.fetch();
+    const body = await response.json();
+    edit(body, sent);
+    await route.fulfill({ response, json: body });
+  });
+}
+
 test('a count in doubt is asked about ("7 or 8 cards?"), and the answer reads the photo with it', { skip, timeout: LONG * 2 }, async () => {
   const p = await context.newPage();
   // The reader's answer for a photo whose count it doubts: the question's buttons come from `count.maybe`.
   let sent: { n_cards?: number } = {};
-  await p.route('**/api/cards', async (route) => {
-    sent = JSON.parse(route.request().postData() ?? '{}');
-    const response = await route.fetch();
-    const body = await response.json();
-    if (body.hand && sent.n_cards === undefined) body.hand.count = { ...body.hand.count, sure: false, maybe: [4, 5] };
-    await route.fulfill({ response, json: body });
+  await editCardsAnswers(p, (body, request) => {
+    sent = request;
+    if (body.hand && request.n_cards === undefined) body.hand.count = { ...body.hand.count, sure: false, maybe: [4, 5] };
   });
   await p.goto(server.url);
   await p.setInputFiles('[data-testid=hand-file]', HAND);
@@ -227,13 +236,9 @@ test('a count in doubt is asked about ("7 or 8 cards?"), and the answer reads th
 
 test('a reading in doubt that says why shows the advice, and a clear reading shows none', { skip, timeout: LONG * 2 }, async () => {
   const p = await context.newPage();
-  // The reader's answer for a far photo of the hand: its corners too small to read surely.
-  let advise = true;
-  await p.route('**/api/cards', async (route) => {
-    const response = await route.fetch();
-    const body = await response.json();
-    if (body.hand && advise) body.hand.advice = 'closer';
-    await route.fulfill({ response, json: body });
+  // The reader's answer for a far photo of the hand read without a count: its corners too small to read surely.
+  await editCardsAnswers(p, (body, sent) => {
+    if (body.hand && sent.n_cards === undefined) body.hand.advice = 'closer';
   });
   await p.goto(server.url);
   await p.setInputFiles('[data-testid=hand-file]', HAND);
@@ -243,7 +248,7 @@ test('a reading in doubt that says why shows the advice, and a clear reading sho
   assert.equal(await advice.getAttribute('data-advice'), 'closer');
   assert.match((await advice.textContent())!, /move the camera closer/);
   await shot(p, '1c-advice');
-  advise = false;
+  // Read again with a count: the answer carries no advice.
   const answered = p.waitForResponse('**/api/cards');
   await p.selectOption('[data-testid=hand-count]', String(HAND_CARDS.length));
   await answered;
