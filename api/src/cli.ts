@@ -15,6 +15,7 @@ import { DomainError } from './errors.js';
 import { PROJECT_ROOT, settings, SettingsError } from './settings.js';
 import { readPhoto } from './vision/detect.js';
 import { ADVICE_TEXT } from './vision/photo-advice.js';
+import { MIRRORED_TEXT } from './vision/photo-reading.js';
 import { summarizeScores, type PhotoScore } from './vision/evaluate.js';
 import { readLabelledPhotos } from './vision/read-labelled.js';
 import type { CountCertainty } from './vision/reader.js';
@@ -121,11 +122,14 @@ async function read(args: string[]): Promise<void> {
   }
   const reading = await readPhoto(await readFile(positionals[0]!), { expectedCount: count });
   if (values.json) {
-    const { cards, width, height, timing, count, advice } = reading;
-    console.log(JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, advice, width, height, timing }, null, 2));
+    const { cards, width, height, timing, count, advice, mirrored } = reading;
+    console.log(
+      JSON.stringify({ cards: cards.map((c) => c.token).join('/'), details: cards, count, advice, mirrored, width, height, timing }, null, 2),
+    );
   } else {
     console.log(reading.cards.map((c) => `${c.token.toUpperCase()} (${c.score.toFixed(2)})`).join('  ') || '(no cards found)');
     console.log(countLine(reading.count, count));
+    if (reading.mirrored) console.log(MIRRORED_TEXT);
     if (reading.advice) console.log(ADVICE_TEXT[reading.advice]);
   }
 }

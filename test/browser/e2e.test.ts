@@ -257,6 +257,33 @@ test('a reading in doubt that says why shows the advice, and a clear reading sho
   await p.close();
 });
 
+test('[model] a mirror image of the hand (a selfie view) is read mirrored back, and the page says so', { skip, timeout: LONG * 2 }, async () => {
+  const p = await context.newPage();
+  const selfie = join(tmp, 'hand-5-mirrored.jpg');
+  await writeFile(
+    selfie,
+    await sharp(await readFile(HAND))
+      .rotate()
+      .flop()
+      .jpeg({ quality: 92 })
+      .toBuffer(),
+  );
+  await p.goto(server.url);
+  await p.setInputFiles('[data-testid=hand-file]', selfie);
+  assert.equal(await photoRead(p, 'hand'), 'done');
+  assert.deepEqual(await chips(p, 'hand'), HAND_CARDS);
+  const note = p.locator('[data-testid=hand-mirrored]');
+  await note.waitFor();
+  assert.match((await note.textContent())!, /mirror image/);
+  await shot(p, '1d-mirrored');
+  const answered = p.waitForResponse('**/api/cards');
+  await p.setInputFiles('[data-testid=hand-file]', HAND);
+  await answered;
+  assert.equal(await photoRead(p, 'hand'), 'done');
+  assert.equal(await note.count(), 0, 'the photo as taken: no note');
+  await p.close();
+});
+
 test('the play for the cards read matches /api/game', { skip, timeout: LONG }, async () => {
   const hand = await chips(page, 'hand');
   const deck = await chips(page, 'deck');

@@ -101,6 +101,45 @@ test(
   },
 );
 
+test(
+  'a mirror image of a hand (a selfie view) is read mirrored back: its cards, in order, boxed on the photo as given',
+  { skip: NEEDS_REAL_PHOTOS },
+  async () => {
+    const cli = fileURLToPath(new URL('../../dist/api/src/cli.js', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'quiddler-'));
+    try {
+      for (const photo of photos.filter((p) => p.kind === 'hand')) {
+        const shown = await readPhoto(photo.bytes);
+        assert.equal(shown.mirrored, false, `${photo.name} as taken is no mirror image`);
+        const mirror = await sharp(photo.bytes).rotate().flop().jpeg({ quality: 92 }).toBuffer();
+        const reading = await readPhoto(mirror);
+        assert.equal(reading.mirrored, true, `${photo.name} mirrored`);
+        assert.deepEqual(
+          reading.cards.map((c) => c.token),
+          photo.cards,
+          `${photo.name} mirrored`,
+        );
+        // Each box lies on its card in the mirror image: where the photo's own box for that card lands when mirrored.
+        for (const [i, card] of reading.cards.entries()) {
+          const [x1, y1, x2, y2] = shown.cards[i]!.box;
+          const expected = [reading.width - x2, y1, reading.width - x1, y2];
+          const centre = (b: readonly number[]) => [(b[0]! + b[2]!) / 2, (b[1]! + b[3]!) / 2];
+          const [dx, dy] = centre(card.box).map((v, k) => v - centre(expected)[k]!);
+          assert.ok(Math.hypot(dx!, dy!) < (x2 - x1 + y2 - y1) / 2, `${photo.name} ${card.token}: box at its card`);
+        }
+      }
+      const hand5 = photos.find((p) => p.name === 'hand-5.jpg')!;
+      writeFileSync(join(dir, 'mirror.jpg'), await sharp(hand5.bytes).rotate().flop().jpeg().toBuffer());
+      const run = spawnSync(process.execPath, [cli, 'read', join(dir, 'mirror.jpg')], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^K \(/);
+      assert.match(run.stdout, /mirror image/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
+
 test('readings do not depend on the file format, alpha or an EXIF rotation', { skip: NEEDS_REAL_PHOTOS }, async () => {
   const photo = photos.find((p) => p.name === 'hand-5.jpg')!;
   // The same pixels in other containers must read the same.

@@ -101,6 +101,16 @@ test('the answer carries boxes, scores, the model and a marked-up photo', { skip
   assert.ok(Math.abs(meta.width! / meta.height! - body.hand.width / body.hand.height) < 0.01, 'same shape as the photo');
 });
 
+test('a mirror image of a hand is read mirrored back, and the answer says so', { skip: NEEDS_REAL_PHOTOS }, async () => {
+  const mirror = await sharp(hand5.bytes).rotate().flop().jpeg().toBuffer();
+  const { status, body } = await postJson('/api/cards', { hand: mirror.toString('base64'), images: false });
+  assert.equal(status, 200);
+  assert.equal(body.hand.cards, hand5.cards.join('/'));
+  assert.equal(body.hand.mirrored, true);
+  const shown = await postJson('/api/cards', { hand: hand5.bytes.toString('base64'), images: false });
+  assert.equal(shown.body.hand.mirrored, false);
+});
+
 test(
   'a count hint above what the photo shows: the cards are filled and the answer says the photo shows fewer',
   { skip: NEEDS_REAL_PHOTOS },

@@ -8,7 +8,17 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { cardIndex, CARDS } from '../../api/src/cards.js';
 import { scorePhoto } from '../../api/src/vision/evaluate.js';
-import { boxToImage, boxToView, renderView, viewSize, wholeView, type Quarter, type RgbImage } from '../../api/src/vision/pixels.js';
+import {
+  boxToImage,
+  boxToView,
+  mirrorBox,
+  mirrorImage,
+  renderView,
+  viewSize,
+  wholeView,
+  type Quarter,
+  type RgbImage,
+} from '../../api/src/vision/pixels.js';
 import type { Box, Detection, ReadCard } from '../../api/src/vision/postprocess.js';
 import { countCertainty, isSideways, readImage, type Detect } from '../../api/src/vision/reader.js';
 import { VARIANTS } from '../../bench/variants.js';
@@ -233,6 +243,59 @@ test('far cards upside down: their region is read turned upright', async () => {
   assert.equal(upright.cards.length, 2);
 });
 
+/**
+ * As redBlobs, but each corner has a 3 px green bar at one side, and is read
+ * surely only with its bar on its left: with the bar on its right it is a mirror
+ * image's corner, read weakly, as a reversed letter is.
+ */
+const handedBlobs: Detect = async (tensor, width, height) => {
+  const plane = width * height;
+  const green = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return false;
+    const p = y * width + x;
+    return tensor[p]! < 0.2 && tensor[plane + p]! > 0.8 && tensor[2 * plane + p]! < 0.2;
+  };
+  return (await redBlobs(tensor, width, height)).map((d) => {
+    const y = Math.floor((d.box[1] + d.box[3]) / 2);
+    return [0, 1, 2].some((k) => green(d.box[2] + k, y)) ? { ...d, score: 0.4 } : d;
+  });
+};
+
+/** A 640×480 grey photo of corners 20×40 px along a row, each with its green bar on its left. */
+function rowOfCorners(n: number): RgbImage {
+  const [width, height] = [640, 480];
+  const data = new Uint8Array(width * height * 3).fill(128);
+  const fill = (x1: number, x2: number, rgb: number[]) => {
+    for (let y = 200; y < 240; y++) for (let x = x1; x < x2; x++) data.set(rgb, 3 * (y * width + x));
+  };
+  for (let i = 0; i < n; i++) {
+    fill(100 + 120 * i, 120 + 120 * i, [255, 0, 0]);
+    fill(97 + 120 * i, 100 + 120 * i, [0, 255, 0]);
+  }
+  return { data, width, height };
+}
+
+test('a mirror image of a hand is read mirrored back: its cards in order, boxed where they are in it', async () => {
+  const photo = rowOfCorners(4);
+  const shown = await readImage(handedBlobs, photo, FRAMING_ONLY);
+  assert.equal(shown.cards.length, 4);
+  assert.equal(shown.mirrored, false);
+  assert.equal(shown.inferences, 1, 'read surely: no look at its mirror image');
+  const selfie = mirrorImage(photo);
+  const reading = await readImage(handedBlobs, selfie, FRAMING_ONLY);
+  assert.equal(reading.mirrored, true);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    shown.cards.map((c) => c.token),
+    'the same cards, in the order they stand',
+  );
+  reading.cards.forEach((c, i) => assert.deepEqual(c.box, mirrorBox(shown.cards[i]!.box, photo.width), 'boxed in the mirror image'));
+  assert.equal(Buffer.compare(mirrorImage(selfie).data, photo.data), 0, 'mirroring twice is the photo');
+  // One card read either way proves nothing (a reversed E reads as QU): a mirrored discard stays as read.
+  const card = await readImage(handedBlobs, mirrorImage(rowOfCorners(1)), FRAMING_ONLY);
+  assert.equal(card.mirrored, false);
+});
+
 test('every card sure but a weak find apart from them: the count is in doubt, so that find gets a second look', async () => {
   const image = gradient(640, 480);
   const sure = [0, 1, 2].map((i) => ({ box: [100 + 60 * i, 100, 130 + 60 * i, 150] as Box, label: 1 + i, score: 0.97 }));
@@ -280,8 +343,8 @@ test('a small photo with nothing in it is searched once more, at 2:1, in a few t
     { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' },
   );
   assert.deepEqual(reading.cards, []);
-  // The first look, 9 tiles at 2:1 (640×480 at twice its size, a quarter overlap), at most the turned photo.
-  assert.ok(calls <= 12, `${calls} inferences`);
+  // The first look, 9 tiles at 2:1 (640×480 at twice its size, a quarter overlap), at most the turned photo, one look at its mirror image.
+  assert.ok(calls <= 13, `${calls} inferences`);
 });
 
 test('corners too small to find at 1:1 are found in tiles at 2:1, then read enlarged', async () => {

@@ -199,8 +199,10 @@ export interface PhotoReadingJson {
    * or the cards' faces (their central letters: the corners read no card surely).
    */
   second_look: 'none' | 'corners' | 'photo' | 'faces';
-  /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3). */
+  /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3), after mirroring it back when mirrored. */
   quarter_turns: number;
+  /** The photo is a mirror image (a front camera's or a webcam app's selfie view) and was read mirrored back; boxes stay in its own pixels. */
+  mirrored: boolean;
   /** The part of the photo read enlarged when its cards were small, [x1, y1, x2, y2]. */
   region?: [number, number, number, number];
   /**

@@ -141,6 +141,10 @@ const schemas: Record<string, Schema> = {
       views: arrayOf(number),
       second_look: { enum: ['none', 'corners', 'photo', 'faces'] },
       quarter_turns: { type: 'integer', minimum: 0, maximum: 3 },
+      mirrored: {
+        type: 'boolean',
+        description: "the photo is a mirror image (a selfie view) and was read mirrored back; boxes stay in the photo's pixels",
+      },
       region: box,
       advice: {
         enum: ['closer', 'brighter', 'steadier'],
@@ -149,7 +153,7 @@ const schemas: Record<string, Schema> = {
       timing_ms: object({ decode: number, inference: number }),
       image: { type: 'string', pattern: '^data:image/jpeg;base64,' },
     },
-    ['cards', 'tokens', 'details', 'count', 'width', 'height', 'views', 'second_look', 'quarter_turns', 'timing_ms'],
+    ['cards', 'tokens', 'details', 'count', 'width', 'height', 'views', 'second_look', 'quarter_turns', 'mirrored', 'timing_ms'],
   ),
   CardsResponse: object(
     { model: object({ name: string, version: string }), hand: ref('PhotoReading'), deck: ref('PhotoReading'), timing_ms: number },

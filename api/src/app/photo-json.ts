@@ -35,6 +35,7 @@ export function photoJson({ reading, image, hint }: { reading: PhotoReading; ima
     views: reading.views,
     second_look: reading.secondLook,
     quarter_turns: reading.quarter,
+    mirrored: reading.mirrored,
     ...(reading.region ? { region: reading.region } : {}),
     ...(reading.advice ? { advice: reading.advice } : {}),
     timing_ms: { decode: round(reading.timing.decodeMs), inference: round(reading.timing.inferenceMs) },

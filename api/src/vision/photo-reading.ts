@@ -27,6 +27,8 @@ export interface PhotoReading {
   secondLook: 'none' | 'corners' | 'photo' | 'faces';
   /** Quarter turns clockwise the photo was read at (a sideways photo: 1 or 3). */
   quarter: Quarter;
+  /** The photo is a mirror image (a front camera's or a webcam app's selfie view), read mirrored back: boxes are still in its own pixels. */
+  mirrored: boolean;
   /** The part of the photo read enlarged because the cards were small in it. */
   region?: Box;
   /** How sure the number of cards is. */
@@ -35,6 +37,9 @@ export interface PhotoReading {
   advice?: PhotoAdvice;
   timing: { decodeMs: number; inferenceMs: number };
 }
+
+/** What a mirrored reading means, in words, for the page and the CLI. */
+export const MIRRORED_TEXT = 'This photo is a mirror image (a selfie view): it was read mirrored back.';
 
 /** Boxes leave in the original photo's pixels (the working copy may be smaller), to a tenth of a pixel. */
 export function inPhotoPixels(reading: ImageReading, working: Size, original: Size, timing: PhotoReading['timing']): PhotoReading {
@@ -49,6 +54,7 @@ export function inPhotoPixels(reading: ImageReading, working: Size, original: Si
     views: reading.views,
     secondLook: reading.secondLook,
     quarter: reading.quarter,
+    mirrored: reading.mirrored,
     ...(reading.region ? { region: toPhoto(reading.region) } : {}),
     count: reading.count,
     ...(reading.advice ? { advice: reading.advice } : {}),

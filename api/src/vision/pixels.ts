@@ -42,6 +42,22 @@ export function wholeView(image: RgbImage, longSide: number, quarter: Quarter = 
   return { left: 0, top: 0, width: image.width, height: image.height, zoom, quarter };
 }
 
+/** The image as a mirror shows it: left and right swapped. */
+export function mirrorImage(image: RgbImage): RgbImage {
+  const { data, width, height } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const row = 3 * y * width;
+    for (let x = 0; x < width; x++) out.set(data.subarray(row + 3 * x, row + 3 * x + 3), row + 3 * (width - 1 - x));
+  }
+  return { data: out, width, height };
+}
+
+/** A box of an image `width` wide in its mirror image's pixels (and back: mirroring is its own inverse). */
+export function mirrorBox(box: Box, width: number): Box {
+  return [width - box[2], box[1], width - box[0], box[3]];
+}
+
 /** A point of the view (continuous pixel-edge coordinates) in the image's pixels. */
 export function pointToImage(view: ViewSpec, u: number, v: number): [number, number] {
   const w = view.width * view.zoom;

@@ -17,7 +17,7 @@
  * 5. A fanned hand's ends: where one more card would show its corner past
  *    either end of the fan, turned upright by the lean it would have (fan.ts).
  */
-import { boxToImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
+import { boxToImage, mirrorBox, mirrorImage, renderView, wholeView, type Quarter, type RgbImage, type ViewSpec } from './pixels.js';
 import {
   boxCentre,
   DEFAULTS,
@@ -36,7 +36,7 @@ import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
 import { fitFan, pastTheEnds, placeOnFan } from './fan.js';
 import { photoAdvice, type PhotoAdvice } from './photo-advice.js';
-import { HAND_LIMITS } from '../rules.js';
+import { HAND_LIMITS, ROUND_SIZES } from '../rules.js';
 import {
   closeUp,
   fuseViews,
@@ -95,8 +95,10 @@ export interface ImageReading {
   views: number[];
   /** 'faces': the corners read no card surely, and the cards were read from their faces (face-reader.ts). */
   secondLook: 'none' | 'corners' | 'photo' | 'faces';
-  /** Clockwise quarter turns of the photo the cards were read in (1: a sideways photo turned upright). */
+  /** Clockwise quarter turns of the photo the cards were read in (1: a sideways photo turned upright), after its mirroring if mirrored. */
   quarter: Quarter;
+  /** The photo is a mirror image (a front camera's or a webcam app's selfie view), read mirrored back. */
+  mirrored: boolean;
   /** The part of the image read enlarged, when the cards were small in it. */
   region?: Box;
   /** How many inferences the reading took. */
@@ -104,6 +106,8 @@ export interface ImageReading {
   count: CountCertainty;
   /** What would make the photo read better, when its reading leaves something in doubt (photo-advice.ts). */
   advice?: PhotoAdvice;
+  /** Whether anything in the reading is in doubt: the count, a card read unsurely, or fewer cards seen than the hint. */
+  inDoubt: boolean;
 }
 
 /**
@@ -169,8 +173,72 @@ interface Look {
  * Reads the cards in an image. `readFaces`, the face reader, is the last
  * resort: when the corners read no card surely, the card whose face reads
  * surest is read from it if that is surer than the corners' reading (face-reader.ts).
+ * A reading in doubt may be of a mirror image: the image is read mirrored too,
+ * and that reading kept if it reads a hand surely (mayBeMirrored, readsMore).
  */
 export async function readImage(detect: Detect, image: RgbImage, options: ReaderOptions, readFaces?: ReadFaces): Promise<ImageReading> {
+  const reading = await readAsShown(detect, image, options, readFaces);
+  if (!mayBeMirrored(reading, options.expectedCount)) return reading;
+  const mirror = mirrorImage(image);
+  const glance = await look(detect, mirror, mirroredView(reading, image));
+  if (!readsMore(glance.cards, reading.cards)) return { ...reading, inferences: reading.inferences + 1 };
+  const mirrored = await readAsShown(detect, mirror, options, readFaces);
+  const inferences = reading.inferences + 1 + mirrored.inferences;
+  return readsMore(mirrored.cards, reading.cards) ? { ...mirroredBack(mirrored, image.width), inferences } : { ...reading, inferences };
+}
+
+/**
+ * Whether a reading may be of a mirror image (a photo saved as a front camera
+ * or a webcam app previews it: every letter reversed, each index at its card's
+ * top right): it is in doubt, and the photo may be a hand (no hint, or a hint of
+ * a round's size or more: one card read either way proves nothing, see
+ * readsMore). A mirrored hand still reads its mirror-symmetric letters (A, H,
+ * O, T, X…) surely, backwards along the fan, so a few sure cards do not rule it out.
+ */
+function mayBeMirrored(reading: ImageReading, expectedCount: number | undefined): boolean {
+  return reading.inDoubt && (expectedCount ?? ROUND_SIZES.first) >= ROUND_SIZES.first;
+}
+
+/**
+ * The view the reading's cards were read in, of the mirror image: one look
+ * there (the whole photo, or the region its far cards were read in) tells
+ * whether the mirror image reads better, before reading it all again.
+ */
+function mirroredView(reading: ImageReading, image: RgbImage): ViewSpec {
+  const [left, top, right, bottom] = mirrorBox(reading.region ?? [0, 0, image.width, image.height], image.width);
+  const [width, height] = [right - left, bottom - top];
+  // A quarter turn clockwise of a photo is a quarter turn anticlockwise of its mirror image.
+  const quarter = ((4 - reading.quarter) % 4) as Quarter;
+  return { left, top, width, height, zoom: Math.min(MAX_REGION_ZOOM, modelScale(width, height)), quarter };
+}
+
+/**
+ * Whether the mirror image's cards are a hand read surely where the photo's
+ * as shown are not: a letter read backwards can pass for another (a reversed E
+ * reads as QU), so one card read surely is no proof, a hand of them is.
+ */
+function readsMore(mirrored: readonly ReadCard[], shown: readonly ReadCard[]): boolean {
+  return sureCards(mirrored) >= ROUND_SIZES.first && sureCards(mirrored) > sureCards(shown) && quality(mirrored) > quality(shown);
+}
+
+function sureCards(cards: readonly ReadCard[]): number {
+  return cards.filter((c) => c.score >= SURE_SCORE).length;
+}
+
+/** A reading of the mirror image, in the photo's own pixels. */
+function mirroredBack(reading: ImageReading, width: number): ImageReading {
+  const back = <T extends { box: Box }>(item: T): T => ({ ...item, box: mirrorBox(item.box, width) });
+  return {
+    ...reading,
+    cards: reading.cards.map(back),
+    detections: reading.detections.map(back),
+    ...(reading.region ? { region: mirrorBox(reading.region, width) } : {}),
+    mirrored: true,
+  };
+}
+
+/** Reads the cards in the image as it shows them. */
+async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptions, readFaces?: ReadFaces): Promise<ImageReading> {
   let inferences = 0;
   const counted: Detect = (tensor, width, height) => {
     inferences++;
@@ -220,6 +288,8 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
     inferences,
     count,
     ...(advice ? { advice } : {}),
+    mirrored: false,
+    inDoubt: doubtful,
   };
 }
 

@@ -31,6 +31,8 @@ export interface PhotoState {
   count: CountJson | null;
   /** What would make the photo read better, when the reading left something in doubt. */
   advice: PhotoReadingJson['advice'] | null;
+  /** The photo was a mirror image (a selfie view), read mirrored back. */
+  mirrored: boolean;
 }
 
 let nextId = 1;
@@ -49,6 +51,7 @@ export function newPhoto(kind: Kind): PhotoState {
     hint: null,
     count: null,
     advice: null,
+    mirrored: false,
   });
 }
 
@@ -62,6 +65,7 @@ export function applyReading(photo: PhotoState, reading: PhotoReadingJson): void
   photo.chips = reading.details.map((d) => chip(d.token, d.score, d.box));
   photo.count = reading.count;
   photo.advice = reading.advice ?? null;
+  photo.mirrored = reading.mirrored;
   photo.status = 'done';
   photo.error = '';
 }
