@@ -204,18 +204,23 @@ test('far cards: found in finer tiles of a large photo, then read from their reg
   assert.ok(reading.inferences <= 12, `a bounded search (${reading.inferences} inferences)`);
 });
 
+/** Whether the detector's input shows a green pixel at (x, y): the marks the stand-in detectors below read. */
+function greenAt(tensor: Float32Array, width: number, height: number): (x: number, y: number) => boolean {
+  const plane = width * height;
+  return (x, y) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return false;
+    const p = y * width + x;
+    return tensor[p]! < 0.2 && tensor[plane + p]! > 0.8 && tensor[2 * plane + p]! < 0.2;
+  };
+}
+
 /**
  * As redBlobs, but each corner shows which way up it stands: a green bar above
  * it is upright, below it turned 180°; a turned corner is read less surely, as
  * the model reads small turned corners.
  */
 const barredBlobs: Detect = async (tensor, width, height) => {
-  const plane = width * height;
-  const green = (x: number, y: number) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return false;
-    const p = y * width + x;
-    return tensor[p]! < 0.2 && tensor[plane + p]! > 0.8 && tensor[2 * plane + p]! < 0.2;
-  };
+  const green = greenAt(tensor, width, height);
   return (await redBlobs(tensor, width, height)).map((d) => {
     const x = Math.floor((d.box[0] + d.box[2]) / 2);
     const below = [0, 1, 2].some((k) => green(x, d.box[3] + k));
@@ -249,12 +254,7 @@ test('far cards upside down: their region is read turned upright', async () => {
  * image's corner, read weakly, as a reversed letter is.
  */
 const handedBlobs: Detect = async (tensor, width, height) => {
-  const plane = width * height;
-  const green = (x: number, y: number) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return false;
-    const p = y * width + x;
-    return tensor[p]! < 0.2 && tensor[plane + p]! > 0.8 && tensor[2 * plane + p]! < 0.2;
-  };
+  const green = greenAt(tensor, width, height);
   return (await redBlobs(tensor, width, height)).map((d) => {
     const y = Math.floor((d.box[1] + d.box[3]) / 2);
     return [0, 1, 2].some((k) => green(d.box[2] + k, y)) ? { ...d, score: 0.4 } : d;
