@@ -189,7 +189,9 @@ test('a new deploy downloads only the files that changed; the others are copied 
   // Only the offline copy's own fetches are counted: the device stays unloaded (its automatic loading from the
   // offline copy could meet the old version's cache being deleted, and fetch a file itself).
   await setCompute(page, 'server');
-  await page.reload(); // the browser checks sw.js on navigation…
+  // The browser checks sw.js on navigation (its document is enough: in one CI run the load event of this reload never
+  // came within 180 s, likely a fetch the old worker held, as below)…
+  await page.reload({ waitUntil: 'domcontentloaded' });
   // …unless it checked a moment ago (a busy machine can run the two close together): then the page's next check finds it.
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   const newReady = page.locator(`[data-testid=offline-status][data-state=ready][data-version="${newVersion}"]`);
@@ -203,7 +205,7 @@ test('a new deploy downloads only the files that changed; the others are copied 
     );
   for (let visit = 1; visit <= 3 && !(await readyWithin(30_000)); visit++) {
     t.diagnostic(`the new worker was still waiting after 30 s: visit ${visit} more`);
-    await page.reload();
+    await page.reload({ waitUntil: 'domcontentloaded' });
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   }
   await newReady.waitFor({ timeout: 30_000 });
