@@ -476,6 +476,32 @@ test('a weak find in a gap of the fan is read as the card missed there; one off 
   assert.deepEqual(offArc.count.maybe, [4, 5], 'four cards, or five');
 });
 
+test("a weak find past a tight fan's end, overlapping the end card's corner, is read as the card there", async () => {
+  // Five cards 6° apart: a far hand's corners overlap their neighbours' (IoU about 0.12 here), as the card past its end does.
+  const tight = [-12, -6, 0, 6, 12].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
+  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
+  const reading = await readImage(fanDetector(0.4, [], tight), leaningBar(...onTheFan(-18), 0), ONE_LOOK);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'another letter a step past the left end: one more card',
+  );
+  assert.deepEqual(reading.count.maybe, [5, 6], 'read weakly: six cards, or five');
+
+  // Two weak readings of that place: a K overlapping the A's corner, and a weaker X just apart from it. The one apart is read.
+  const [ex, ey] = onTheFan(-18);
+  const rivals = [
+    { box: cornerAt([ex + 1, ey]), label: 11, score: 0.45 },
+    { box: cornerAt([ex - 5, ey + 1]), label: 24, score: 0.35 },
+  ];
+  const rivalled = await readImage(async (_t, _w, height) => (height === 480 ? [...tight, ...rivals] : []), gradient(640, 480), ONE_LOOK);
+  assert.deepEqual(
+    rivalled.cards.map((c) => c.token),
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'the find apart from every card read outranks a surer one overlapping the end card',
+  );
+});
+
 test("a hand whose front card's bottom corner reads above its top one is read a quarter turned too", async () => {
   // A sideways photo of R, U, TH: the detector read its corners as upright, and TH's two corners the wrong way round.
   const sideways = [

@@ -724,15 +724,22 @@ function fanShape(detections: readonly Detection[], current: Look) {
  * Without a count, a weak find lying where the fan has room for one more card
  * (a gap between two cards read, or a step past an end) is read as that card:
  * its place on the fan backs up what the detector saw. Read under the count's
- * weak mark, it still leaves the count in doubt (countCertainty).
+ * weak mark, it still leaves the count in doubt (countCertainty). The find may
+ * overlap a neighbour's corner a little while reading another letter, as the
+ * cards of a far or tight fan do.
  */
 function admitOnFan(settled: Settled, current: Look): Settled {
   const shape = fanShape(settled.detections, current);
   if (!shape) return settled;
   const { fan, upright, side, main } = shape;
-  const onFan = suppress(extraFinds(settled.cards, settled.detections), DEFAULTS.iouThreshold).filter(
-    (d) => decodeLabel(d.label)?.orientation === main && placeOnFan(fan, upright(boxCentre(d.box)), side) !== undefined,
-  );
+  const onTheFan = (d: Detection) => decodeLabel(d.label)?.orientation === main && placeOnFan(fan, upright(boxCentre(d.box)), side) !== undefined;
+  const apart = suppress(extraFinds(settled.cards, settled.detections), DEFAULTS.iouThreshold).filter(onTheFan);
+  // A find beside a card read is another card only where no find apart from every card lies (the likelier reading of that place).
+  const beside = suppress(
+    settled.detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && anotherCard(settled.cards, d) && !apart.includes(d)),
+    DEFAULTS.iouThreshold,
+  ).filter((d) => onTheFan(d) && apart.every((a) => iou(a.box, d.box) <= DEFAULTS.iouThreshold));
+  const onFan = [...apart, ...beside];
   if (onFan.length === 0) return settled;
   return { ...settled, cards: readCards(settled.detections, { admitted: onFan.map((d) => d.box) }) };
 }
