@@ -282,8 +282,15 @@ test('a mirror image of a hand is read mirrored back: its cards in order, boxed 
   assert.equal(shown.mirrored, false);
   assert.equal(shown.inferences, 1, 'read surely: no look at its mirror image');
   const selfie = mirrorImage(photo);
-  const reading = await readImage(handedBlobs, selfie, FRAMING_ONLY);
+  let calls = 0;
+  const counted: Detect = (tensor, width, height) => {
+    calls++;
+    return handedBlobs(tensor, width, height);
+  };
+  const reading = await readImage(counted, selfie, FRAMING_ONLY);
   assert.equal(reading.mirrored, true);
+  assert.equal(calls, 2, 'its own look, and one at its mirror image, which is also the first look of the mirrored reading');
+  assert.equal(reading.inferences, calls);
   assert.deepEqual(
     reading.cards.map((c) => c.token),
     shown.cards.map((c) => c.token),

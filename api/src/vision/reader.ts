@@ -182,7 +182,11 @@ export async function readImage(detect: Detect, image: RgbImage, options: Reader
   const mirror = mirrorImage(image);
   const glance = await look(detect, mirror, mirroredView(reading, image));
   if (!readsMore(glance.cards, reading.cards)) return { ...reading, inferences: reading.inferences + 1 };
-  const mirrored = await readAsShown(detect, mirror, options, readFaces);
+  // The glance at the whole mirror image is the full reading's first look: it is not made again.
+  const first = sameView(glance.view, wholeView(mirror, MODEL_LONG_SIDE))
+    ? { ...glance, cards: readCards(glance.detections, { expectedCount: options.expectedCount }) }
+    : undefined;
+  const mirrored = await readAsShown(detect, mirror, options, readFaces, first);
   const inferences = reading.inferences + 1 + mirrored.inferences;
   return readsMore(mirrored.cards, reading.cards) ? { ...mirroredBack(mirrored, image.width), inferences } : { ...reading, inferences };
 }
@@ -201,14 +205,16 @@ function mayBeMirrored(reading: ImageReading, expectedCount: number | undefined)
 
 /**
  * The view the reading's cards were read in, of the mirror image: one look
- * there (the whole photo, or the region its far cards were read in) tells
- * whether the mirror image reads better, before reading it all again.
+ * there (the whole photo as a first look sees it, or the region its far cards
+ * were read in) tells whether the mirror image reads better, before reading it
+ * all again.
  */
 function mirroredView(reading: ImageReading, image: RgbImage): ViewSpec {
-  const [left, top, right, bottom] = mirrorBox(reading.region ?? [0, 0, image.width, image.height], image.width);
-  const [width, height] = [right - left, bottom - top];
   // A quarter turn clockwise of a photo is a quarter turn anticlockwise of its mirror image.
   const quarter = ((4 - reading.quarter) % 4) as Quarter;
+  if (!reading.region) return wholeView(image, MODEL_LONG_SIDE, quarter);
+  const [left, top, right, bottom] = mirrorBox(reading.region, image.width);
+  const [width, height] = [right - left, bottom - top];
   return { left, top, width, height, zoom: Math.min(MAX_REGION_ZOOM, modelScale(width, height)), quarter };
 }
 
@@ -237,15 +243,19 @@ function mirroredBack(reading: ImageReading, width: number): ImageReading {
   };
 }
 
-/** Reads the cards in the image as it shows them. */
-async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptions, readFaces?: ReadFaces): Promise<ImageReading> {
+function sameView(a: ViewSpec, b: ViewSpec): boolean {
+  return a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height && a.zoom === b.zoom && a.quarter === b.quarter;
+}
+
+/** Reads the cards in the image as it shows them; `first`, its first look at the whole image when one was made already. */
+async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptions, readFaces?: ReadFaces, first?: Look): Promise<ImageReading> {
   let inferences = 0;
   const counted: Detect = (tensor, width, height) => {
     inferences++;
     return detect(tensor, width, height);
   };
   const { expectedCount } = options;
-  let best = await look(counted, image, wholeView(image, MODEL_LONG_SIDE), expectedCount);
+  let best = first ?? (await look(counted, image, wholeView(image, MODEL_LONG_SIDE), expectedCount));
   // Far cards: each closer look finds the corners at a better scale, so a second one can frame them better still.
   for (let step = 0; step < CLOSER_STEPS; step++) {
     const closer = await lookCloser(counted, image, best, expectedCount, step === 0);
