@@ -243,6 +243,7 @@ function mirroredBack(reading: ImageReading, width: number): ImageReading {
   };
 }
 
+/** Whether two views show the same pixels the same way, so a look made in one serves for the other. */
 function sameView(a: ViewSpec, b: ViewSpec): boolean {
   return a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height && a.zoom === b.zoom && a.quarter === b.quarter;
 }
@@ -746,7 +747,7 @@ function admitOnFan(settled: Settled, current: Look): Settled {
   const apart = suppress(extraFinds(settled.cards, settled.detections), DEFAULTS.iouThreshold).filter(onTheFan);
   // A find beside a card read is another card only where no find apart from every card lies (the likelier reading of that place).
   const beside = suppress(
-    settled.detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && anotherCard(settled.cards, d) && !apart.includes(d)),
+    settled.detections.filter((d) => isWeakFind(d) && anotherCard(settled.cards, d) && !apart.includes(d)),
     DEFAULTS.iouThreshold,
   ).filter((d) => onTheFan(d) && apart.every((a) => iou(a.box, d.box) <= DEFAULTS.iouThreshold));
   const onFan = [...apart, ...beside];
@@ -789,7 +790,12 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
 /** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
 function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[]): Detection[] {
   const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
-  return detections.filter((d) => d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore && apart(d));
+  return detections.filter((d) => isWeakFind(d) && apart(d));
+}
+
+/** A find too weak to be read as a card on its own, yet likely something: one more card, where its place backs it up. */
+function isWeakFind(d: Detection): boolean {
+  return d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore;
 }
 
 /** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */
