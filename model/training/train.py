@@ -9,6 +9,12 @@ The learning rate follows warmup + cosine over the time budget (elapsed training
 seconds / --minutes), so a resumed run continues the same schedule.
 Checkpoints (model, optimizer, images seen, elapsed seconds) go to OUT/last.pt every
 --ckpt-minutes and OUT/final.pt at the end; the log is printed to stdout.
+
+With --average-tail F, the weights of the last F of the schedule (its low-lr end) are
+also averaged (every --average-every iterations, BatchNorm statistics included) and
+saved as OUT/averaged.pt, a checkpoint like final.pt, evaluated into metrics-averaged.json:
+an average of the points the low-lr end wanders between often generalises better than
+its last point (stochastic weight averaging).
 """
 import argparse
 import json
@@ -131,6 +137,9 @@ def main():
     ap.add_argument("--far-share", type=float,
                     help="train on this share of far scenes (small hands and deck cards) instead of the renderer's "
                          "render.FAR_SHARE; the held-out evaluation keeps the renderer's")
+    ap.add_argument("--average-tail", type=float, default=0.0,
+                    help="also average the weights over this last share of the schedule (0: no)")
+    ap.add_argument("--average-every", type=int, default=10, help="iterations between two averaged points")
     ap.add_argument("--eval-only", help="evaluate this checkpoint and exit")
     args = ap.parse_args()
 
@@ -162,9 +171,14 @@ def main():
         model.load_state_dict(ck["model"])
         print("initialised from %s (%d images seen there)" % (args.init, ck["seen"]), flush=True)
 
-    def save(path):
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "seen": seen, "iter": it,
-                    "elapsed": elapsed, "args": vars(args), "width": args.width}, path + ".tmp")
+    averaged = torch.optim.swa_utils.AveragedModel(model, use_buffers=True) if args.average_tail > 0 else None
+    if averaged is not None and args.resume and os.path.exists(ckpt_path) and "averaged" in ck:
+        averaged.load_state_dict(ck["averaged"])
+
+    def save(path, weights=None):
+        extra = {"averaged": averaged.state_dict()} if averaged is not None else {}
+        torch.save({"model": weights or model.state_dict(), "opt": opt.state_dict(), "seen": seen, "iter": it,
+                    "elapsed": elapsed, "args": vars(args), "width": args.width, **extra}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed, far_share=args.far_share), seen)
@@ -193,6 +207,8 @@ def main():
         opt.step()
         it += 1
         seen += len(images)
+        if averaged is not None and elapsed >= (1 - args.average_tail) * budget and it % args.average_every == 0:
+            averaged.update_parameters(model)
         now = time.time()
         elapsed += now - t_last
         t_last = now
@@ -216,6 +232,14 @@ def main():
     res = evaluate(model, device, args.eval_n)
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60), fh, indent=1)
+    if averaged is not None and int(averaged.n_averaged) > 0:
+        save(os.path.join(args.out, "averaged.pt"), averaged.module.state_dict())
+        print("averaged %d points of the last %.0f %% of the schedule" % (int(averaged.n_averaged), 100 * args.average_tail),
+              flush=True)
+        res = evaluate(averaged.module, device, args.eval_n)
+        with open(os.path.join(args.out, "metrics-averaged.json"), "w") as fh:
+            json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60,
+                           averaged_points=int(averaged.n_averaged)), fh, indent=1)
 
 
 if __name__ == "__main__":
