@@ -116,6 +116,33 @@ test('a fan running down the photo orders along its axis', () => {
   );
 });
 
+test("a wide fan orders by each card's lean about its pivot, its outer cards below the pivot", () => {
+  // The corners of a nine-card fan held wide (a held-out photo's): the first card
+  // leans about 118° left, and the last two lie one below the other at the right.
+  const boxes: Box[] = [
+    [92, 443, 140, 470],
+    [84, 361, 129, 389],
+    [106, 286, 143, 326],
+    [165, 219, 186, 261],
+    [238, 185, 263, 231],
+    [307, 185, 330, 232],
+    [363, 217, 396, 260],
+    [406, 275, 446, 309],
+    [398, 356, 455, 390],
+  ];
+  const shuffled = [4, 8, 0, 6, 2, 7, 1, 5, 3].map((i) => ({ box: boxes[i]!, i }));
+  assert.deepEqual(
+    orderAlongFan(shuffled, 'upright').map((c) => c.i),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8],
+  );
+  // The same photo upside down (a half turn of its 640×480 frame) reads the same.
+  const halfTurned = shuffled.map(({ box, i }) => ({ box: [640 - box[2], 480 - box[3], 640 - box[0], 480 - box[1]] as Box, i }));
+  assert.deepEqual(
+    orderAlongFan(halfTurned, 'rotated').map((c) => c.i),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8],
+  );
+});
+
 test('nothing found reads as no cards', () => {
   assert.deepEqual(readCards([]), []);
   assert.deepEqual(readCards([det(0, 0.99, [0, 0, 1, 1]), det(99, 0.99, [0, 0, 1, 1])]), []);

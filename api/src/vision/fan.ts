@@ -10,7 +10,7 @@
  * It also knows where the fan has room for a card missed between two others,
  * so a weak find there is one (placeOnFan; admitOnFan in reader.ts).
  */
-import { median } from './postprocess.js';
+import { median } from './stats.js';
 
 /** A point in the frame where the cards stand upright (an upside-down photo's points turned a half turn). */
 type Point = readonly [number, number];
@@ -49,6 +49,22 @@ export function fitFan(points: readonly Point[], cornerSide: number): Fan | unde
   const step = median(steps);
   if (step < MIN_STEP || step > MAX_STEP) return undefined;
   return { x, y, step, cards };
+}
+
+/**
+ * Each point's lean about the centre of the circle through them (upright frame),
+ * to order a fan's cards by; undefined when they lie on no arc about a pivot
+ * below them. Looser than fitFan, which the reader's looks past the ends need:
+ * the outer cards of a wide fan lean past 90°, their corners below the pivot.
+ */
+export function leansOnArc(points: readonly Point[], cornerSide: number): number[] | undefined {
+  if (points.length < 3) return undefined;
+  const circle = fitCircle(points);
+  if (!circle) return undefined;
+  const { x, y } = circle;
+  const meanY = points.reduce((s, p) => s + p[1], 0) / points.length;
+  if (y <= meanY || points.some(([px, py]) => Math.hypot(px - x, py - y) > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
+  return points.map(([px, py]) => Math.atan2(px - x, y - py));
 }
 
 /** Where the corner of a card one step past each end of the fan would be, and its lean (upright frame). */

@@ -11,6 +11,8 @@
  */
 import type { Card } from '../cards.js';
 import { decodeLabel, type Orientation } from './classes.js';
+import { leansOnArc } from './fan.js';
+import { median } from './stats.js';
 
 /** [x1, y1, x2, y2] in image pixels. */
 export type Box = [number, number, number, number];
@@ -80,11 +82,7 @@ export function boxCentre(box: Box): [number, number] {
   return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
 }
 
-/** The middle value (the upper one of an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
+export { median } from './stats.js';
 
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
@@ -170,13 +168,29 @@ export function mainOrientation(corners: readonly Pick<Corner, 'orientation' | '
 }
 
 /**
- * Sorts corners along the fan: by their projection on the fan's main axis
- * (the principal direction of the corners' centres), read left to right as
- * the cards stand, which is right to left in an upside-down photo.
+ * Sorts corners along the fan, left to right as the cards stand (right to left
+ * in an upside-down photo): by each card's lean about the fan's pivot when
+ * three or more corners lie on an arc about one, as a held hand's do, else by
+ * their projection on the corners' main axis (a row of cards, or too few to
+ * tell an arc). A wide fan's outer cards lie one below the other, where a
+ * projection on any one axis can put them out of order.
  */
 export function orderAlongFan<T extends { box: Box }>(corners: readonly T[], orientation: Orientation): T[] {
   if (corners.length < 2) return [...corners];
   const centres = corners.map(({ box }) => boxCentre(box));
+  // In the frame where the cards stand upright: an upside-down photo turned a half turn.
+  const turn = orientation === 'upright' ? 1 : -1;
+  const upright = centres.map(([x, y]) => [turn * x, turn * y] as const);
+  const leans = leansOnArc(upright, median(corners.map(({ box }) => longSide(box))));
+  const key = leans ? (i: number) => leans[i]! : projectionOnMainAxis(centres, turn);
+  return corners
+    .map((c, i) => [c, key(i)] as const)
+    .sort((a, b) => a[1] - b[1])
+    .map(([c]) => c);
+}
+
+/** Each centre's place along the centres' principal axis, pointing rightwards in the cards' own frame (`turn` -1: upside down). */
+function projectionOnMainAxis(centres: readonly [number, number][], turn: number): (i: number) => number {
   const mx = centres.reduce((s, c) => s + c[0], 0) / centres.length;
   const my = centres.reduce((s, c) => s + c[1], 0) / centres.length;
   let sxx = 0;
@@ -191,12 +205,6 @@ export function orderAlongFan<T extends { box: Box }>(corners: readonly T[], ori
   const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
   let ax = Math.cos(angle);
   let ay = Math.sin(angle);
-  // Point the axis the way the cards read: rightwards in the card's own frame.
-  const reading = orientation === 'upright' ? 1 : -1;
-  if (ax * reading < 0 || (ax === 0 && ay * reading > 0)) [ax, ay] = [-ax, -ay];
-  const key = (i: number) => (centres[i]![0] - mx) * ax + (centres[i]![1] - my) * ay;
-  return corners
-    .map((c, i) => [c, key(i)] as const)
-    .sort((a, b) => a[1] - b[1])
-    .map(([c]) => c);
+  if (ax * turn < 0 || (ax === 0 && ay * turn > 0)) [ax, ay] = [-ax, -ay];
+  return (i) => (centres[i]![0] - mx) * ax + (centres[i]![1] - my) * ay;
 }
