@@ -96,7 +96,7 @@ def zoomed(img, boxes):
     if zoom < 1.3:
         return None
     size = (max(1, round((right - left) * zoom)), max(1, round((bottom - top) * zoom)))
-    region = img.resize(size, Image.BILINEAR, box=(left, top, right, bottom))
+    region = img.resize(size, Image.Resampling.BILINEAR, box=(left, top, right, bottom))
     moved = [[(x0 - left) * zoom, (y0 - top) * zoom, (x1 - left) * zoom, (y1 - top) * zoom] for x0, y0, x1, y1 in boxes]
     return region, moved
 

@@ -43,7 +43,7 @@ def desk_shot(img, seed, turn="any"):
     W, H = 1600, 1200
     table = render.background(rng, pyr, W, H)
     f = pyr.uniform(0.3, 0.45)
-    small = img.resize((round(img.width * f), round(img.height * f)), Image.BILINEAR)
+    small = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.BILINEAR)
     table.paste(small, (pyr.randint(0, W - small.width), pyr.randint(0, H - small.height)))
     down = pyr.random() < 0.25 if turn == "any" else turn == "down"
     return table.rotate(180) if down else table

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import shutil
 import zlib
 
 import numpy as np
@@ -29,7 +30,9 @@ CLASSES_JSON = os.path.join(HERE, "..", "classes.json")
 # card face canvas: 57 x 89 mm
 CW, CH = 256, 400
 
-FONT_DIRS = [
+# QUIDDLER_FONT_DIR, when set, is the one folder fonts are taken from: a machine without
+# these Debian packages (a lent GPU machine) gets a copy of this one's (--copy-fonts).
+FONT_DIRS = [os.environ["QUIDDLER_FONT_DIR"]] if os.environ.get("QUIDDLER_FONT_DIR") else [
     "/usr/share/fonts/truetype/liberation",
     "/usr/share/texmf/fonts/opentype/public/tex-gyre",
     "/usr/share/fonts/opentype/tex-gyre",
@@ -223,7 +226,7 @@ def card_face(token, style=0, with_art=True):
     if with_art:
         art = _art(token, rng)
         s = rng.uniform(0.8, 1.05)
-        art = art.resize((int(art.width * s), int(art.height * s)), Image.BILINEAR)
+        art = art.resize((int(art.width * s), int(art.height * s)), Image.Resampling.BILINEAR)
         img.alpha_composite(art, (int((CW - art.width) / 2), int((CH - art.height) / 2)))
 
     br = idx.rotate(180)
@@ -253,7 +256,7 @@ def _smooth_noise(rng, w, h, cells, octaves=3):
     for o in range(octaves):
         c = cells * (2 ** o)
         small = rng.random((c + 1, c + 1)).astype(np.float32)
-        im = Image.fromarray((small * 255).astype(np.uint8)).resize((w, h), Image.BICUBIC)
+        im = Image.fromarray((small * 255).astype(np.uint8)).resize((w, h), Image.Resampling.BICUBIC)
         out += amp * (np.asarray(im, np.float32) / 255.0)
         amp *= 0.5
     return out / out.max()
@@ -338,12 +341,12 @@ def _wrap(a):
     return (a + 180.0) % 360.0 - 180.0
 
 
-def _transform(im, scale, angle, cx, cy, W, H, pad=1, resample=Image.BILINEAR):
+def _transform(im, scale, angle, cx, cy, W, H, pad=1, resample=Image.Resampling.BILINEAR):
     """Scale (antialiased), rotate by `angle` degrees counter-clockwise and centre at (cx, cy)
     in a W x H frame. Only the frame region covered by the card (+pad) is produced:
     returns (image, (x0, y0)) with the image's top-left at (x0, y0), or (None, None)."""
     w, h = max(1, round(im.width * scale)), max(1, round(im.height * scale))
-    im = im.resize((w, h), Image.BILINEAR)
+    im = im.resize((w, h), Image.Resampling.BILINEAR)
     t = math.radians(angle)
     c, s = math.cos(t), math.sin(t)
     # forward: X = cx + c*u + s*v; Y = cy - s*u + c*v with (u, v) = (x - w/2, y - h/2)
@@ -358,7 +361,7 @@ def _transform(im, scale, angle, cx, cy, W, H, pad=1, resample=Image.BILINEAR):
     lx, ly = cx - x0, cy - y0
     # inverse: u = c*(X-lx) - s*(Y-ly); v = s*(X-lx) + c*(Y-ly)
     coeffs = (c, -s, -c * lx + s * ly + hw, s, c, -s * lx - c * ly + hh)
-    return im.transform((x1 - x0, y1 - y0), Image.AFFINE, coeffs, resample=resample), (x0, y0)
+    return im.transform((x1 - x0, y1 - y0), Image.Transform.AFFINE, coeffs, resample=resample), (x0, y0)
 
 
 def _finger(d, x, y, ang, length, width, skin, nail=None):
@@ -574,8 +577,8 @@ def webcam(img, pyr, rng):
     if pyr.random() < 0.45:  # a 240..512 px wide capture, scaled up to the photo's size
         f = pyr.uniform(240, 520) / W
         if f < 1:
-            small = img.resize((max(8, int(W * f)), max(8, int(H * f))), pyr.choice([Image.BILINEAR, Image.BOX, Image.NEAREST]))
-            img = small.resize((W, H), pyr.choice([Image.BILINEAR, Image.BICUBIC]))
+            small = img.resize((max(8, int(W * f)), max(8, int(H * f))), pyr.choice([Image.Resampling.BILINEAR, Image.Resampling.BOX, Image.Resampling.NEAREST]))
+            img = small.resize((W, H), pyr.choice([Image.Resampling.BILINEAR, Image.Resampling.BICUBIC]))
     return img
 
 
@@ -610,12 +613,12 @@ def camera(img, pyr, rng):
             img = img.filter(ImageFilter.GaussianBlur(pyr.uniform(0.3, 1.6)))
         elif r < 0.5:
             f = pyr.uniform(0.5, 0.8)
-            img = img.resize((int(W * f), int(H * f)), Image.BILINEAR).resize((W, H), Image.BILINEAR)
+            img = img.resize((int(W * f), int(H * f)), Image.Resampling.BILINEAR).resize((W, H), Image.Resampling.BILINEAR)
     r = pyr.random()
     if r < 0.12:  # GIF-like 256 colour palette with dithering
         img = img.quantize(colors=pyr.choice([256, 128, 64]), dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
     elif r < 0.18:
-        img = img.convert("P", palette=Image.WEB, dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
+        img = img.convert("P", palette=Image.Palette.WEB, dither=Image.Dither.FLOYDSTEINBERG).convert("RGB")
     if pyr.random() < 0.8:
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=pyr.randint(8, 60) if low_quality else pyr.randint(25, 95))
@@ -697,7 +700,15 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=".")
     ap.add_argument("--boxes", action="store_true", help="also save a copy with boxes drawn")
+    ap.add_argument("--copy-fonts", metavar="DIR",
+                    help="copy the fonts the renderer draws with into DIR, for QUIDDLER_FONT_DIR on a machine without them")
     args = ap.parse_args()
+    if args.copy_fonts:
+        os.makedirs(args.copy_fonts, exist_ok=True)
+        for path in sorted(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS)):
+            shutil.copy(path, args.copy_fonts)
+        print("copied %d fonts to %s" % (len(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS)), args.copy_fonts))
+        return
     os.makedirs(args.out, exist_ok=True)
     if args.faces:
         os.makedirs(args.faces, exist_ok=True)

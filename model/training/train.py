@@ -8,7 +8,8 @@
 The learning rate follows warmup + cosine over the time budget (elapsed training
 seconds / --minutes), so a resumed run continues the same schedule.
 Checkpoints (model, optimizer, images seen, elapsed seconds) go to OUT/last.pt every
---ckpt-minutes and OUT/final.pt at the end; the log is printed to stdout.
+--ckpt-minutes, and the weights alone (no optimizer: a third of the size) to OUT/final.pt
+at the end; the log is printed to stdout.
 
 With --average-tail F, the weights of the last F of the schedule (its low-lr end) are
 also averaged (every --average-every iterations, BatchNorm statistics included) and
@@ -36,18 +37,20 @@ def box_iou(a, b):
 
 
 @torch.no_grad()
-def evaluate(model, device, n=200, score_thr=0.5, log=print):
+def evaluate(model, device, n=200, score_thr=0.5, log=print, workers=0):
     """mAP@0.5 (VOC-style, all-point) over classes present, and the fraction of photos
     whose every corner is read right (each ground-truth box matched by a same-label
-    detection with IoU>=0.5 and score>=score_thr, and no other detection above score_thr)."""
+    detection with IoU>=0.5 and score>=score_thr, and no other detection above score_thr).
+    The held-out photos are rendered by `workers` processes (0: this one), as training's
+    are: on a GPU machine rendering, not the model, takes the time."""
     model.eval()
     ds = dataset.heldout(n)
+    loader = torch.utils.data.DataLoader(ds, batch_size=1, num_workers=workers, collate_fn=dataset.collate)
     per_class = {}  # label -> list of (score, tp)
     npos = {}
     photos_ok = 0
     t0 = time.time()
-    for i in range(len(ds)):
-        img, tgt = ds[i]
+    for (img,), (tgt,) in loader:
         out = model([img.to(device)])[0]
         pb, pl, ps = out["boxes"].cpu(), out["labels"].cpu(), out["scores"].cpu()
         gb, gl = tgt["boxes"], tgt["labels"]
@@ -149,9 +152,14 @@ def main():
         ck = dataset.load_checkpoint(args.eval_only)
         model = build_model(dataset.NUM_CLASSES, width=ck.get("width", args.width)).to(device)
         model.load_state_dict(ck["model"])
-        evaluate(model, device, args.eval_n)
+        evaluate(model, device, args.eval_n, workers=args.workers)
         return
 
+    init = dataset.load_checkpoint(args.init) if args.init and not args.resume else None
+    if init is not None and init.get("width", args.width) != args.width:
+        # The weights decide the network's width: a stage started from a checkpoint continues that network.
+        print("width %d, as in %s (not --width %d)" % (init["width"], args.init, args.width), flush=True)
+        args.width = init["width"]
     model = build_model(dataset.NUM_CLASSES, width=args.width).to(device)
     print("params", count_params(model), flush=True)
 
@@ -166,19 +174,24 @@ def main():
         opt.load_state_dict(ck["opt"])
         seen, it, elapsed = ck["seen"], ck["iter"], ck["elapsed"]
         print("resumed from %s: iter %d, %d images, %.1f min" % (ckpt_path, it, seen, elapsed / 60), flush=True)
-    elif args.init:
-        ck = dataset.load_checkpoint(args.init)
-        model.load_state_dict(ck["model"])
-        print("initialised from %s (%d images seen there)" % (args.init, ck["seen"]), flush=True)
+    elif init is not None:
+        model.load_state_dict(init["model"])
+        print("initialised from %s (%d images seen there)" % (args.init, init["seen"]), flush=True)
 
     averaged = torch.optim.swa_utils.AveragedModel(model, use_buffers=True) if args.average_tail > 0 else None
     if averaged is not None and args.resume and os.path.exists(ckpt_path) and "averaged" in ck:
         averaged.load_state_dict(ck["averaged"])
 
     def save(path, weights=None):
-        extra = {"averaged": averaged.state_dict()} if averaged is not None else {}
-        torch.save({"model": weights or model.state_dict(), "opt": opt.state_dict(), "seen": seen, "iter": it,
-                    "elapsed": elapsed, "args": vars(args), "width": args.width, **extra}, path + ".tmp")
+        """last.pt holds all a --resume needs; final.pt and averaged.pt (`weights` given or
+        not) only the weights, a third of the size: a later stage starts a fresh optimizer."""
+        state = {"model": weights or model.state_dict(), "seen": seen, "iter": it, "elapsed": elapsed,
+                 "args": vars(args), "width": args.width}
+        if path == ckpt_path:
+            state["opt"] = opt.state_dict()
+            if averaged is not None:
+                state["averaged"] = averaged.state_dict()
+        torch.save(state, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed, far_share=args.far_share), seen)
@@ -229,14 +242,14 @@ def main():
     save(ckpt_path)
     save(os.path.join(args.out, "final.pt"))
     print("done: iter %d, %d images, %.1f min" % (it, seen, elapsed / 60), flush=True)
-    res = evaluate(model, device, args.eval_n)
+    res = evaluate(model, device, args.eval_n, workers=args.workers)
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60), fh, indent=1)
     if averaged is not None and int(averaged.n_averaged) > 0:
         save(os.path.join(args.out, "averaged.pt"), averaged.module.state_dict())
         print("averaged %d points of the last %.0f %% of the schedule" % (int(averaged.n_averaged), 100 * args.average_tail),
               flush=True)
-        res = evaluate(averaged.module, device, args.eval_n)
+        res = evaluate(averaged.module, device, args.eval_n, workers=args.workers)
         with open(os.path.join(args.out, "metrics-averaged.json"), "w") as fh:
             json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60,
                            averaged_points=int(averaged.n_averaged)), fh, indent=1)
