@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitFan, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
+import { fitFan, leansOnArc, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
 
 const deg = Math.PI / 180;
 
@@ -54,6 +54,33 @@ test('no fan: fewer than three corners, a straight row, a pivot above, or an arc
   const below = arc(320, 100, 200, [170, 180, 190]);
   assert.equal(fitFan(below, 60), undefined, 'corners below their pivot: no hand held upright');
   assert.equal(fitFan(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'a pivot 80 corners away');
+});
+
+test("leans to order a fan by: a wide fan's outer cards past 90°, below the pivot; none for a row or a pivot above", () => {
+  const leans = leansOnArc(arc(300, 400, 150, [-118, -90, -60, -30, 0, 30, 60, 90, 100]), 40)!;
+  assert.deepEqual(
+    leans.map((lean) => Math.round(lean / deg)),
+    [-118, -90, -60, -30, 0, 30, 60, 90, 100],
+  );
+  assert.equal(
+    fitFan(arc(300, 400, 150, [-118, -90, -60, -30, 0, 30, 60, 90, 100]), 40),
+    undefined,
+    'too wide for the fan the looks past the ends need',
+  );
+  assert.equal(
+    leansOnArc(
+      [
+        [100, 100],
+        [160, 100],
+        [220, 100],
+      ],
+      60,
+    ),
+    undefined,
+    'a straight row',
+  );
+  assert.equal(leansOnArc(arc(320, 100, 200, [170, 180, 190]), 60), undefined, 'a pivot above the corners');
+  assert.equal(leansOnArc(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'an arc too flat to tell leans');
 });
 
 test('a place on the fan: a gap wide enough for a missed card, or a step past an end, on the arc', () => {
