@@ -7,6 +7,12 @@ import { test } from 'node:test';
 import { fitFan, leansOnArc, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
 
 const deg = Math.PI / 180;
+/** Three corners in a straight row: cards laid on a table, not a fan. */
+const ROW: [number, number][] = [
+  [100, 100],
+  [160, 100],
+  [220, 100],
+];
 
 /** Corners on an arc of `radius` about (x, y), at these leans (degrees, positive leaning right). */
 function arc(x: number, y: number, radius: number, leans: number[]): [number, number][] {
@@ -39,18 +45,7 @@ test('past the ends: one step further along the arc, leaning one step more', () 
 
 test('no fan: fewer than three corners, a straight row, a pivot above, or an arc too flat to tell leans', () => {
   assert.equal(fitFan(arc(320, 560, 300, [-10, 10]), 60), undefined, 'two corners');
-  assert.equal(
-    fitFan(
-      [
-        [100, 100],
-        [160, 100],
-        [220, 100],
-      ],
-      60,
-    ),
-    undefined,
-    'a straight row',
-  );
+  assert.equal(fitFan(ROW, 60), undefined, 'a straight row');
   const below = arc(320, 100, 200, [170, 180, 190]);
   assert.equal(fitFan(below, 60), undefined, 'corners below their pivot: no hand held upright');
   assert.equal(fitFan(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'a pivot 80 corners away');
@@ -67,18 +62,7 @@ test("leans to order a fan by: a wide fan's outer cards past 90°, below the piv
     undefined,
     'too wide for the fan the looks past the ends need',
   );
-  assert.equal(
-    leansOnArc(
-      [
-        [100, 100],
-        [160, 100],
-        [220, 100],
-      ],
-      60,
-    ),
-    undefined,
-    'a straight row',
-  );
+  assert.equal(leansOnArc(ROW, 60), undefined, 'a straight row');
   assert.equal(leansOnArc(arc(320, 100, 200, [170, 180, 190]), 60), undefined, 'a pivot above the corners');
   assert.equal(leansOnArc(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'an arc too flat to tell leans');
 });
