@@ -8,7 +8,8 @@
  * near hand draws no advice.
  */
 import type { RgbImage } from './pixels.js';
-import { longSide, median, type Box } from './postprocess.js';
+import { longSide, type Box } from './postprocess.js';
+import { median } from './stats.js';
 
 export type PhotoAdvice = 'closer' | 'brighter' | 'steadier';
 

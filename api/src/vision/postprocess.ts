@@ -82,8 +82,6 @@ export function boxCentre(box: Box): [number, number] {
   return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
 }
 
-export { median } from './stats.js';
-
 export function longSide(box: Box): number {
   return Math.max(box[2] - box[0], box[3] - box[1]);
 }

@@ -24,7 +24,6 @@ import {
   iou,
   longSide,
   mainOrientation,
-  median,
   readCards,
   suppress,
   type Box,
@@ -35,6 +34,7 @@ import {
 import { decodeLabel, halfTurnedLabel, type Orientation } from './classes.js';
 import { readCardFaces, type FaceFind, type ReadFaces } from './face-reader.js';
 import { fitFan, pastTheEnds, placeOnFan } from './fan.js';
+import { median } from './stats.js';
 import { photoAdvice, type PhotoAdvice } from './photo-advice.js';
 import { HAND_LIMITS, ROUND_SIZES } from '../rules.js';
 import {
