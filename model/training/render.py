@@ -705,9 +705,10 @@ def main():
     args = ap.parse_args()
     if args.copy_fonts:
         os.makedirs(args.copy_fonts, exist_ok=True)
-        for path in sorted(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS)):
+        fonts = sorted(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS))
+        for path in fonts:
             shutil.copy(path, args.copy_fonts)
-        print("copied %d fonts to %s" % (len(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS)), args.copy_fonts))
+        print("copied %d fonts to %s" % (len(fonts), args.copy_fonts))
         return
     os.makedirs(args.out, exist_ok=True)
     if args.faces:

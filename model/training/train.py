@@ -167,20 +167,22 @@ def main():
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.wd)
     seen, it, elapsed = 0, 0, 0.0
+    resumed_average = None
     ckpt_path = os.path.join(args.out, "last.pt")
     if args.resume and os.path.exists(ckpt_path):
         ck = dataset.load_checkpoint(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         seen, it, elapsed = ck["seen"], ck["iter"], ck["elapsed"]
+        resumed_average = ck.get("averaged")
         print("resumed from %s: iter %d, %d images, %.1f min" % (ckpt_path, it, seen, elapsed / 60), flush=True)
     elif init is not None:
         model.load_state_dict(init["model"])
         print("initialised from %s (%d images seen there)" % (args.init, init["seen"]), flush=True)
 
     averaged = torch.optim.swa_utils.AveragedModel(model, use_buffers=True) if args.average_tail > 0 else None
-    if averaged is not None and args.resume and os.path.exists(ckpt_path) and "averaged" in ck:
-        averaged.load_state_dict(ck["averaged"])
+    if averaged is not None and resumed_average is not None:
+        averaged.load_state_dict(resumed_average)
 
     def save(path, weights=None):
         """last.pt holds all a --resume needs; final.pt and averaged.pt (`weights` given or
@@ -242,17 +244,18 @@ def main():
     save(ckpt_path)
     save(os.path.join(args.out, "final.pt"))
     print("done: iter %d, %d images, %.1f min" % (it, seen, elapsed / 60), flush=True)
-    res = evaluate(model, device, args.eval_n, workers=args.workers)
-    with open(os.path.join(args.out, "metrics.json"), "w") as fh:
-        json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60), fh, indent=1)
+
+    def write_metrics(net, name, **extra):
+        res = evaluate(net, device, args.eval_n, workers=args.workers)
+        with open(os.path.join(args.out, name), "w") as fh:
+            json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60, **extra), fh, indent=1)
+
+    write_metrics(model, "metrics.json")
     if averaged is not None and int(averaged.n_averaged) > 0:
+        points = int(averaged.n_averaged)
         save(os.path.join(args.out, "averaged.pt"), averaged.module.state_dict())
-        print("averaged %d points of the last %.0f %% of the schedule" % (int(averaged.n_averaged), 100 * args.average_tail),
-              flush=True)
-        res = evaluate(averaged.module, device, args.eval_n, workers=args.workers)
-        with open(os.path.join(args.out, "metrics-averaged.json"), "w") as fh:
-            json.dump(dict(res, iters=it, images=seen, train_minutes=elapsed / 60,
-                           averaged_points=int(averaged.n_averaged)), fh, indent=1)
+        print("averaged %d points of the last %.0f %% of the schedule" % (points, 100 * args.average_tail), flush=True)
+        write_metrics(averaged.module, "metrics-averaged.json", averaged_points=points)
 
 
 if __name__ == "__main__":
