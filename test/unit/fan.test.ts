@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitFan, leansOnArc, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
+import { fanStep, fitFan, leansOnArc, pastTheEnds, placeOnFan } from '../../api/src/vision/fan.js';
 
 const deg = Math.PI / 180;
 /** Three corners in a straight row: cards laid on a table, not a fan. */
@@ -79,4 +79,19 @@ test('a place on the fan: a gap wide enough for a missed card, or a step past an
   assert.equal(placeOnFan(fan, at(-20), 60), undefined, 'too near a card read: its corner seen twice');
   assert.equal(placeOnFan(fan, at(-22.5), 60), undefined, 'between neighbours one step apart: no room');
   assert.equal(placeOnFan(fan, at(-65), 60), undefined, 'two steps past the end: no card of this fan');
+});
+
+test('the step when many cards were missed: the widest angle every gap is a whole number of, not the median gap', () => {
+  // Nine cards 10° apart, four of them missed (N O _ _ IN _ _ Q N): gaps of 1, 3, 3, 1 steps, median 2.
+  const fan = fitFan(arc(400, 600, 300, [-40, -30, 0, 30, 40]), 40)!;
+  assert.ok(Math.abs(fan.step - 10 * deg) < 1e-9, `step ${fan.step / deg}°`);
+  const at = (lean: number) => arc(400, 600, 300, [lean])[0]!;
+  for (const missed of [-20, -10, 10, 20]) assert.equal(placeOnFan(fan, at(missed), 40), 'gap', `the card missed at ${missed}°`);
+  // Uneven real fans: gaps within 0.3 of a whole step count as that many steps; the step is the single gaps' median.
+  assert.ok(Math.abs(fanStep([1.1, 0.9, 2.1, 1]) - 1) < 1e-9);
+  assert.equal(fanStep([2, 2]), 2, 'an even fan');
+  // No two corners read side by side: any small divisor of the gaps would fit, so the median gap stands.
+  assert.equal(fanStep([2, 3]), 3);
+  // Gaps that are no whole numbers of one step: the median gap.
+  assert.equal(fanStep([1, 1.5]), 1.5);
 });

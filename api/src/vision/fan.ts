@@ -46,9 +46,35 @@ export function fitFan(points: readonly Point[], cornerSide: number): Fan | unde
   const cards = points.map(([px, py]) => ({ lean: Math.atan2(px - x, y - py), radius: Math.hypot(px - x, py - y) })).sort((a, b) => a.lean - b.lean);
   if (cards.some((c) => c.radius > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
   const steps = cards.slice(1).map((c, i) => c.lean - cards[i]!.lean);
-  const step = median(steps);
+  const step = fanStep(steps);
   if (step < MIN_STEP || step > MAX_STEP) return undefined;
   return { x, y, step, cards };
+}
+
+/** A gap between corners read is a whole number of steps, give or take this share of a step (fans are not drawn with a ruler). */
+const STEP_TOLERANCE = 0.3;
+/** The most cards a gap between two corners read is taken to hide. */
+const MOST_HIDDEN = 3;
+
+/**
+ * The angle between neighbouring cards, from the gaps between the corners read.
+ * Where cards were missed, some gaps span two or more steps, and with many
+ * missed their median is no step at all (N, O, _, _, IN, _, _, Q, N: gaps of 1,
+ * 3, 3, 1 steps, median 2). The step is the widest angle that every gap is a
+ * whole number of (within STEP_TOLERANCE), one gap at least being a single
+ * step; failing that, the median gap.
+ */
+export function fanStep(gaps: readonly number[]): number {
+  const candidates = gaps.flatMap((gap) => Array.from({ length: MOST_HIDDEN + 1 }, (_, k) => gap / (k + 1))).sort((a, b) => b - a);
+  const whole = (gap: number, step: number) => Math.round(gap / step);
+  // Two neighbours read side by side show the step itself; without them any small divisor of the gaps would fit.
+  const fits = (step: number) =>
+    gaps.some((gap) => whole(gap, step) === 1) &&
+    gaps.every((gap) => whole(gap, step) >= 1 && whole(gap, step) <= MOST_HIDDEN + 1 && Math.abs(gap / step - whole(gap, step)) <= STEP_TOLERANCE);
+  const step = candidates.find(fits);
+  if (step === undefined) return median(gaps);
+  // The median of the one-step gaps: the step as the fan shows it, not one gap's share of a wider one.
+  return median(gaps.filter((gap) => whole(gap, step) === 1));
 }
 
 /**
