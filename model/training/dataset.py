@@ -40,14 +40,39 @@ class SyntheticCards(torch.utils.data.Dataset):
         return self.length
 
     def __getitem__(self, index):
+        return self.render(self.base_seed + index)
+
+    def render(self, seed):
+        """The photo of one seed, as this dataset renders it (its far share, its kind)."""
         own = render.FAR_SHARE
         if self.far_share is not None:
             render.FAR_SHARE = self.far_share
         try:
-            img, boxes, labels = render.render_scene(self.base_seed + index, self.kind)
+            img, boxes, labels = render.render_scene(seed, self.kind)
         finally:
             render.FAR_SHARE = own
-        return to_tensor(img), make_target(boxes, labels, index)
+        return to_tensor(img), make_target(boxes, labels, seed - self.base_seed)
+
+
+class HardMix(torch.utils.data.Dataset):
+    """A stream of fresh photos with the photos of `hard_seeds` (mine.py: seeds a detector read
+    wrong) mixed in, `share` of them (cycling through the list): the same photo for an index
+    every time, so a resumed stage continues the same stream."""
+
+    def __init__(self, fresh, hard_seeds, share):
+        if not 0 < share < 1 or not hard_seeds:
+            raise ValueError("HardMix needs a share in (0, 1) and some hard seeds")
+        self.fresh, self.hard, self.share = fresh, sorted(hard_seeds), share
+
+    def __len__(self):
+        return len(self.fresh)
+
+    def __getitem__(self, index):
+        before, after = int(index * self.share), int((index + 1) * self.share)
+        if after > before:
+            seed = self.hard[before % len(self.hard)]
+            return self.fresh.render(seed)
+        return self.fresh[index - before]
 
 
 def heldout(n=200):

@@ -36,6 +36,46 @@ def box_iou(a, b):
     return iou(a, b)
 
 
+def match_detections(pb, pl, ps, gb, gl):
+    """Each detection, surest first, as (label, score, 1 if it is a true positive): matched to
+    an unmatched ground-truth box of its label with IoU >= 0.5, else 0."""
+    used = torch.zeros(len(gb), dtype=torch.bool)
+    ious = box_iou(pb, gb) if len(pb) and len(gb) else torch.zeros(len(pb), len(gb))
+    matches = []
+    for k in torch.argsort(ps, descending=True).tolist():
+        lab = int(pl[k])
+        tp = 0
+        if len(gb):
+            cand = (gl == lab) & ~used
+            if cand.any():
+                io = ious[k].clone()
+                io[~cand] = -1
+                j = int(io.argmax())
+                if io[j] >= 0.5:
+                    used[j] = True
+                    tp = 1
+        matches.append((lab, float(ps[k]), tp))
+    return matches
+
+
+def photo_right(pb, pl, ps, gb, gl, score_thr=0.5):
+    """Whether every corner of the photo is read right: the detections at score_thr or more
+    are one per ground-truth box, each of its label with IoU >= 0.5, and nothing else."""
+    keep = ps >= score_thr
+    sub_b, sub_l = pb[keep], pl[keep]
+    if len(sub_b) != len(gb):
+        return False
+    if len(gb) == 0:
+        return True
+    io = box_iou(gb, sub_b)
+    for j in range(len(gb)):
+        m = sub_l == gl[j]
+        if not m.any() or io[j][m].max() < 0.5:
+            return False
+    # One detection per box: a detection may not stand for two boxes.
+    return all(tp for _, score, tp in match_detections(sub_b, sub_l, ps[keep], gb, gl))
+
+
 @torch.no_grad()
 def evaluate(model, device, n=200, score_thr=0.5, log=print, workers=0):
     """mAP@0.5 (VOC-style, all-point) over classes present, and the fraction of photos
@@ -56,39 +96,9 @@ def evaluate(model, device, n=200, score_thr=0.5, log=print, workers=0):
         gb, gl = tgt["boxes"], tgt["labels"]
         for l in gl.tolist():
             npos[l] = npos.get(l, 0) + 1
-        used = torch.zeros(len(gb), dtype=torch.bool)
-        ious = box_iou(pb, gb) if len(pb) and len(gb) else torch.zeros(len(pb), len(gb))
-        extra = 0
-        for k in torch.argsort(ps, descending=True).tolist():
-            lab = int(pl[k])
-            tp = 0
-            if len(gb):
-                cand = (gl == lab) & ~used
-                if cand.any():
-                    io = ious[k].clone()
-                    io[~cand] = -1
-                    j = int(io.argmax())
-                    if io[j] >= 0.5:
-                        used[j] = True
-                        tp = 1
-            per_class.setdefault(lab, []).append((float(ps[k]), tp))
-            if not tp and ps[k] >= score_thr:
-                extra += 1
-        matched_conf = all(used.tolist())
-        # recheck that the matched detections are confident ones
-        if matched_conf and len(gb):
-            keep = ps >= score_thr
-            sub_b, sub_l = pb[keep], pl[keep]
-            ok = len(sub_b) == len(gb)
-            if ok:
-                io = box_iou(gb, sub_b)
-                for j in range(len(gb)):
-                    m = (sub_l == gl[j])
-                    if not m.any() or io[j][m].max() < 0.5:
-                        ok = False
-                        break
-            matched_conf = ok
-        if matched_conf and extra == 0:
+        for lab, score, tp in match_detections(pb, pl, ps, gb, gl):
+            per_class.setdefault(lab, []).append((score, tp))
+        if photo_right(pb, pl, ps, gb, gl, score_thr):
             photos_ok += 1
     aps = []
     for lab, n_pos in npos.items():
@@ -140,6 +150,8 @@ def main():
     ap.add_argument("--far-share", type=float,
                     help="train on this share of far scenes (small hands and deck cards) instead of the renderer's "
                          "render.FAR_SHARE; the held-out evaluation keeps the renderer's")
+    ap.add_argument("--hard-seeds", help="comma-separated mine.py outputs: photos a detector read wrong, mixed into the stream")
+    ap.add_argument("--hard-share", type=float, default=0.5, help="the share of the stream they make (with --hard-seeds)")
     ap.add_argument("--average-tail", type=float, default=0.0,
                     help="also average the weights over this last share of the schedule (0: no)")
     ap.add_argument("--average-every", type=int, default=10, help="iterations between two averaged points")
@@ -196,7 +208,14 @@ def main():
         torch.save(state, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    ds = dataset.SkipDataset(dataset.SyntheticCards(base_seed=args.first_seed, far_share=args.far_share), seen)
+    stream = dataset.SyntheticCards(base_seed=args.first_seed, far_share=args.far_share)
+    if args.hard_seeds:
+        hard = [seed for path in args.hard_seeds.split(",") for seed in json.load(open(path))["seeds"]]
+        if any(seed >= dataset.HELDOUT_SEED for seed in hard):
+            sys.exit("train.py: a hard seed lies in the held-out range")
+        print("%d hard photos, %.0f %% of the stream" % (len(hard), 100 * args.hard_share), flush=True)
+        stream = dataset.HardMix(stream, hard, args.hard_share)
+    ds = dataset.SkipDataset(stream, seen)
     dl_kw = dict(persistent_workers=True, prefetch_factor=2) if args.workers > 0 else {}
     dl = torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
                                      collate_fn=dataset.collate, **dl_kw)
