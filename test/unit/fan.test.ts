@@ -51,17 +51,18 @@ test('no fan: fewer than three corners, a straight row, a pivot above, or an arc
   assert.equal(fitFan(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'a pivot 80 corners away');
 });
 
-test("leans to order a fan by: a wide fan's outer cards past 90°, below the pivot; none for a row or a pivot above", () => {
+test("a wide fan's outer cards past 90°, below the pivot: its leans, its step; none for a row or a pivot above", () => {
   const leans = leansOnArc(arc(300, 400, 150, [-118, -90, -60, -30, 0, 30, 60, 90, 100]), 40)!;
   assert.deepEqual(
     leans.map((lean) => Math.round(lean / deg)),
     [-118, -90, -60, -30, 0, 30, 60, 90, 100],
   );
-  assert.equal(
-    fitFan(arc(300, 400, 150, [-118, -90, -60, -30, 0, 30, 60, 90, 100]), 40),
-    undefined,
-    'too wide for the fan the looks past the ends need',
-  );
+  // The looks past the ends use the same fan: its step is what most neighbours show (30°), not
+  // the divisor (10°) the two cards stacked at its right end would make of every gap.
+  const wide = fitFan(arc(300, 400, 150, [-118, -90, -60, -30, 0, 30, 60, 90, 100]), 40)!;
+  assert.ok(Math.abs(wide.step - 30 * deg) < 1e-6, `step ${wide.step / deg}°`);
+  const [left] = pastTheEnds(wide);
+  assert.ok(Math.abs(left!.lean / deg + 148) < 1e-6, `one step past the left end, below the pivot: ${left!.lean / deg}°`);
   assert.equal(leansOnArc(ROW, 60), undefined, 'a straight row');
   assert.equal(leansOnArc(arc(320, 100, 200, [170, 180, 190]), 60), undefined, 'a pivot above the corners');
   assert.equal(leansOnArc(arc(320, 5000, 4800, [-1, 0, 1]), 60), undefined, 'an arc too flat to tell leans');

@@ -102,6 +102,13 @@ test('without a count, a sure lone corner of the other orientation that a weak t
   assert.equal(tokens(readCards([...fan, det(rotated('s'), 0.97, [150, 400, 180, 450])])), 'k/i/s', 'a card already read is not read twice');
   const deck = [det(upright('a'), 0.95, [10, 10, 40, 60]), det(rotated('j'), 0.93, [300, 400, 330, 450])];
   assert.equal(tokens(readCards(deck)), 'a', "a deck card's other corner misread is not a second card");
+  // A deck card's corners read as Q and U, with a weak U at the Q's own corner: that U is the Q corner's rival reading, no top of its own.
+  const misread = [
+    det(upright('q'), 0.92, [408, 307, 431, 332]),
+    det(upright('u'), 0.24, [410, 306, 432, 331]),
+    det(rotated('u'), 0.9, [389, 395, 411, 417]),
+  ];
+  assert.equal(tokens(readCards(misread)), 'q', 'a weak find at a corner read as another card backs up no front card');
 });
 
 test('a fan running down the photo orders along its axis', () => {

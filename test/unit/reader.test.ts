@@ -118,6 +118,18 @@ test('the count is sure, or in doubt with the counts it may be', () => {
   assert.equal(countCertainty([card('a', 0.9, [0, 0, 20, 40])], three, 1).seen, 3);
 });
 
+test('a card read by its face: sure while the corners found fit one card (two places), in doubt past that', () => {
+  const face = [card('j', 0.99, [50, 50, 100, 100])];
+  const corner = (x: number, score: number): Detection => ({ box: [x, 0, x + 20, 40], label: 3, score });
+  assert.equal(countCertainty(face, [corner(0, 0.44), corner(200, 0.3)], undefined, true).sure, true, "the card's own two corners");
+  assert.deepEqual(countCertainty(face, [corner(0, 0.44), corner(100, 0.36), corner(200, 0.29)], undefined, true).maybe, [1, 2]);
+  assert.equal(
+    countCertainty(face, [corner(0, 0.2), corner(100, 0.2), corner(200, 0.2)], undefined, true).sure,
+    true,
+    'finds too weak to be corners',
+  );
+});
+
 test('a reading is scored by the cards it keeps in order: a missed card shifts no other', () => {
   assert.equal(scorePhoto('p', ['x', 'a', 'u', 'd'], ['a', 'u', 'd']).correct, 3);
   assert.equal(scorePhoto('p', ['x', 'a', 'u', 'd'], ['a', 'u', 'd']).allRight, false);
@@ -438,6 +450,18 @@ test("a card past a fan's end, leaning too far to be read, is read turned uprigh
   assert.equal(plain.inferences, 1, 'nothing found past either end: no look there');
   const never = await readImage(fanDetector(0.95), leaningBar(...onTheFan(-45), -45), { ...READING, turnedViews: 'never' });
   assert.equal(never.cards.length, 5, 'no turned views at all: no look past the ends either');
+});
+
+test("a wide fan's end card, leaning past 90° below the pivot, is read turned upright past that end", async () => {
+  // Five cards 25° apart about a grip at (320, 300), the first leaning 100° left, its corner below the grip.
+  const onWideFan = (lean: number) => [320 + 150 * Math.sin((lean * Math.PI) / 180), 300 - 150 * Math.cos((lean * Math.PI) / 180)] as const;
+  const wide = [-100, -75, -50, -25, 0].map((lean, i) => ({ box: cornerAt(onWideFan(lean)), label: 1 + i, score: 0.97 }));
+  const reading = await readImage(fanDetector(0.95, [], wide), leaningBar(...onWideFan(-125), -125), READING);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['x', 'a', 'b', 'c', 'd', 'e'],
+    'the card leaning 125° read, first along the fan',
+  );
 });
 
 test("a card read weakly past a fan's end, where the fan has room for it, is read with the count in doubt; a count given reads it too", async () => {

@@ -34,21 +34,34 @@ const MAX_RADIUS_IN_CORNERS = 40;
 
 /**
  * The fan through the corners' centres (at least three, upright frame), or
- * undefined when they do not lie on an arc about a pivot below them.
+ * undefined when they lie on no arc about a pivot below them (pivotBelow) or
+ * their steps are no fan's.
  */
 export function fitFan(points: readonly Point[], cornerSide: number): Fan | undefined {
-  if (points.length < 3) return undefined;
-  const circle = fitCircle(points);
-  if (!circle) return undefined;
-  const { x, y } = circle;
-  // The grip is below the corners: a pivot above them is no hand held upright.
-  if (points.some(([, py]) => py >= y)) return undefined;
+  const pivot = pivotBelow(points, cornerSide);
+  if (!pivot) return undefined;
+  const { x, y } = pivot;
   const cards = points.map(([px, py]) => ({ lean: Math.atan2(px - x, y - py), radius: Math.hypot(px - x, py - y) })).sort((a, b) => a.lean - b.lean);
-  if (cards.some((c) => c.radius > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
   const steps = cards.slice(1).map((c, i) => c.lean - cards[i]!.lean);
   const step = fanStep(steps);
   if (step < MIN_STEP || step > MAX_STEP) return undefined;
   return { x, y, step, cards };
+}
+
+/**
+ * The centre of the circle through three or more corners, when it is a fan's
+ * pivot: below the corners' middle (the grip is below the cards; a wide fan's
+ * outer cards lean past 90°, their corners below the pivot) and within
+ * MAX_RADIUS_IN_CORNERS of every corner (further, the arc is too flat to tell leans).
+ */
+function pivotBelow(points: readonly Point[], cornerSide: number): { x: number; y: number } | undefined {
+  if (points.length < 3) return undefined;
+  const circle = fitCircle(points);
+  if (!circle) return undefined;
+  const { x, y } = circle;
+  const meanY = points.reduce((s, p) => s + p[1], 0) / points.length;
+  if (y <= meanY || points.some(([px, py]) => Math.hypot(px - x, py - y) > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
+  return circle;
 }
 
 /** A gap between corners read is a whole number of steps, give or take this share of a step (fans are not drawn with a ruler). */
@@ -61,15 +74,17 @@ const MOST_HIDDEN = 3;
  * Where cards were missed, some gaps span two or more steps, and with many
  * missed their median is no step at all (N, O, _, _, IN, _, _, Q, N: gaps of 1,
  * 3, 3, 1 steps, median 2). The step is the widest angle that every gap is a
- * whole number of (within STEP_TOLERANCE), one gap at least being a single
- * step; failing that, the median gap.
+ * whole number of (within STEP_TOLERANCE), half the gaps at least being a
+ * single step; failing that, the median gap.
  */
 export function fanStep(gaps: readonly number[]): number {
   const candidates = gaps.flatMap((gap) => Array.from({ length: MOST_HIDDEN + 1 }, (_, k) => gap / (k + 1))).sort((a, b) => b - a);
   const whole = (gap: number, step: number) => Math.round(gap / step);
-  // Two neighbours read side by side show the step itself; without them any small divisor of the gaps would fit.
+  // Neighbours read side by side show the step itself, and they must be at least half the gaps:
+  // with fewer, some small divisor of the gaps would fit (one narrow gap between two cards
+  // stacked at a wide fan's end would make every other gap three steps).
   const fits = (step: number) =>
-    gaps.some((gap) => whole(gap, step) === 1) &&
+    gaps.filter((gap) => whole(gap, step) === 1).length * 2 >= gaps.length &&
     gaps.every((gap) => whole(gap, step) >= 1 && whole(gap, step) <= MOST_HIDDEN + 1 && Math.abs(gap / step - whole(gap, step)) <= STEP_TOLERANCE);
   const step = candidates.find(fits);
   if (step === undefined) return median(gaps);
@@ -78,19 +93,13 @@ export function fanStep(gaps: readonly number[]): number {
 }
 
 /**
- * Each point's lean about the centre of the circle through them (upright frame),
+ * Each point's lean about the pivot of the arc through them (upright frame),
  * to order a fan's cards by; undefined when they lie on no arc about a pivot
- * below them. Looser than fitFan, which the reader's looks past the ends need:
- * the outer cards of a wide fan lean past 90°, their corners below the pivot.
+ * below them. Looser than fitFan: the steps between them may be any.
  */
 export function leansOnArc(points: readonly Point[], cornerSide: number): number[] | undefined {
-  if (points.length < 3) return undefined;
-  const circle = fitCircle(points);
-  if (!circle) return undefined;
-  const { x, y } = circle;
-  const meanY = points.reduce((s, p) => s + p[1], 0) / points.length;
-  if (y <= meanY || points.some(([px, py]) => Math.hypot(px - x, py - y) > MAX_RADIUS_IN_CORNERS * cornerSide)) return undefined;
-  return points.map(([px, py]) => Math.atan2(px - x, y - py));
+  const pivot = pivotBelow(points, cornerSide);
+  return pivot && points.map(([px, py]) => Math.atan2(px - pivot.x, pivot.y - py));
 }
 
 /** Where the corner of a card one step past each end of the fan would be, and its lean (upright frame). */

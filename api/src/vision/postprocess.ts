@@ -130,13 +130,18 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   if (expectedCount) {
     chosen = [...primary, ...extra].sort((a, b) => b.score - a.score).slice(0, expectedCount);
   } else {
-    // Only the front card shows its other corner: at most one card is read from one.
+    const read = primary.filter((c) => c.score >= minScore || admitted.includes(c.box));
+    // Only the front card shows its other corner: at most one card is read from one. Its weak top
+    // corner lies where no card is read: a weak find at a corner read as another card is that
+    // corner's rival reading (a deck card's two corners read as Q and U, with a weak U at the Q).
+    const iouThreshold = options.iouThreshold ?? DEFAULTS.iouThreshold;
     const weakTops = detections.flatMap((d) => {
       const decoded = d.score >= LONE_CORNER_SUPPORT ? decodeLabel(d.label) : undefined;
-      return decoded?.orientation === main ? [decoded.card] : [];
+      const rival = read.some((c) => c.card !== decoded?.card && iou(c.box, d.box) > iouThreshold);
+      return decoded?.orientation === main && !rival ? [decoded.card] : [];
     });
     const front = extra.filter((c) => c.score >= LONE_CORNER_SCORE && weakTops.includes(c.card)).sort((a, b) => b.score - a.score)[0];
-    chosen = [...primary.filter((c) => c.score >= minScore || admitted.includes(c.box)), ...(front ? [front] : [])];
+    chosen = [...read, ...(front ? [front] : [])];
   }
   // Only the front card of a fan shows its other corner (the rest lie under
   // the card after them), and the front card is the last one along the fan:

@@ -283,9 +283,9 @@ async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptio
     }
   }
   const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
-  // Cards read from their faces are what the photo shows; the corners found nothing surely (and their boxes are faces, not corners).
+  // Cards read from their faces: the corners found nothing surely (and the cards' boxes are faces, not corners); only how many places they were found at counts.
   const byFace = settled.secondLook === 'faces';
-  const count = countCertainty(cards, byFace ? [] : detections, expectedCount, byFace);
+  const count = countCertainty(cards, detections, expectedCount, byFace);
   // In doubt: the count, a card read unsurely, or fewer cards seen than the player said.
   const doubtful = !count.sure || cards.length === 0 || cards.some((c) => c.score < SURE_SCORE) || count.seen < (expectedCount ?? 0);
   const advice = photoAdvice({ image, cards: byFace ? [] : cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
@@ -772,12 +772,15 @@ function anotherCard(cards: readonly ReadCard[], d: Detection): boolean {
 /**
  * How sure the count is: a weak find away from every card read could be one
  * more card, and a card read weakly could be none; either puts the count in doubt.
+ * A card read by its face (`byFace`) is in doubt when corners were found in more
+ * places than one card shows.
  */
 export function countCertainty(cards: readonly ReadCard[], detections: readonly Detection[], expectedCount?: number, byFace = false): CountCertainty {
   const n = cards.length;
   // What the photo shows without the hint: a deck photo read as one card may show several, a hint may ask for more than there are.
   const seen = expectedCount === undefined || byFace ? cards.filter((c) => c.score >= DEFAULTS.minScore).length : readCards(detections).length;
-  const extra = extraFinds(cards, detections).length > 0;
+  // A card read by its face has no corner box to set finds apart from; corners found in more places than it shows are more cards.
+  const extra = byFace ? cornerPlaces(detections) > CORNERS_PER_CARD * n : extraFinds(cards, detections).length > 0;
   const weak = cards.some((c) => c.score < WEAK_CARD);
   const maybe = new Set([n]);
   if (extra && (expectedCount === undefined || n < expectedCount)) maybe.add(n + 1);
@@ -785,6 +788,17 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
   if (expectedCount !== undefined && seen < expectedCount) maybe.add(seen);
   const sorted = [...maybe].sort((a, b) => a - b);
   return { cards: n, sure: sorted.length === 1, maybe: sorted, seen };
+}
+
+/** The index corners a card shows at most: its top-left and, turned, its bottom-right. */
+const CORNERS_PER_CARD = 2;
+
+/** The places where the detector found something that could be a corner (from EXTRA_FLOOR on), one per place. */
+function cornerPlaces(detections: readonly Detection[]): number {
+  return suppress(
+    detections.filter((d) => d.score >= EXTRA_FLOOR),
+    DEFAULTS.iouThreshold,
+  ).length;
 }
 
 /** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
