@@ -16,7 +16,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { cacheVersion, precacheList, writeServiceWorker } from '../../web/offline-plugin.js';
@@ -191,7 +191,7 @@ test('a new deploy downloads only the files that changed; the others are copied 
   await setCompute(page, 'server');
   // The browser checks sw.js on navigation (its document is enough: in one CI run the load event of this reload never
   // came within 180 s, likely a fetch the old worker held, as below)…
-  await page.reload({ waitUntil: 'domcontentloaded' });
+  await visitAgain(t);
   // …unless it checked a moment ago (a busy machine can run the two close together): then the page's next check finds it.
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   const newReady = page.locator(`[data-testid=offline-status][data-state=ready][data-version="${newVersion}"]`);
@@ -205,7 +205,7 @@ test('a new deploy downloads only the files that changed; the others are copied 
     );
   for (let visit = 1; visit <= 3 && !(await readyWithin(30_000)); visit++) {
     t.diagnostic(`the new worker was still waiting after 30 s: visit ${visit} more`);
-    await page.reload({ waitUntil: 'domcontentloaded' });
+    await visitAgain(t);
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
   }
   await newReady.waitFor({ timeout: 30_000 });
@@ -225,6 +225,22 @@ test('a new deploy downloads only the files that changed; the others are copied 
   t.diagnostic(`fetched for the update: ${pagesFetched(logFrom).join(', ')}`);
   await setCompute(page, 'auto'); // for the next visit, as a player's page is by default
 });
+
+/**
+ * Reloads the page as a player would, for the browser's update check: a reload whose
+ * document has not come within a minute is given up and the page visited afresh, as a
+ * player would (in a CI run, and in a fresh clone's test run, one reload never came within 180 s, and the
+ * page stayed broken for the tests after it; not yet explained).
+ */
+async function visitAgain(t: TestContext): Promise<void> {
+  try {
+    await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError') throw error;
+    t.diagnostic('the reload stalled for 60 s: the page visited afresh');
+    await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  }
+}
 
 /** The "Read and solve" setting for the page's next load. */
 async function setCompute(p: Page, compute: 'auto' | 'server'): Promise<void> {
