@@ -110,12 +110,13 @@ export function readCards(detections: readonly Detection[], options: Postprocess
   const minScore = options.minScore ?? DEFAULTS.minScore;
   const floor = expectedCount ? (options.floorScore ?? DEFAULTS.floorScore) : minScore;
   const admitted = options.admitted ?? [];
+  const iouThreshold = options.iouThreshold ?? DEFAULTS.iouThreshold;
   const corners = suppress(
     detections.flatMap((d): Corner[] => {
       const decoded = decodeLabel(d.label);
       return decoded && (d.score >= floor || admitted.includes(d.box)) ? [{ ...decoded, score: d.score, box: d.box }] : [];
     }),
-    options.iouThreshold ?? DEFAULTS.iouThreshold,
+    iouThreshold,
   );
   if (corners.length === 0) return [];
 
@@ -134,7 +135,6 @@ export function readCards(detections: readonly Detection[], options: Postprocess
     // Only the front card shows its other corner: at most one card is read from one. Its weak top
     // corner lies where no card is read: a weak find at a corner read as another card is that
     // corner's rival reading (a deck card's two corners read as Q and U, with a weak U at the Q).
-    const iouThreshold = options.iouThreshold ?? DEFAULTS.iouThreshold;
     const weakTops = detections.flatMap((d) => {
       const decoded = d.score >= LONE_CORNER_SUPPORT ? decodeLabel(d.label) : undefined;
       const rival = read.some((c) => c.card !== decoded?.card && iou(c.box, d.box) > iouThreshold);
