@@ -533,6 +533,28 @@ test("a weak find past a tight fan's end, overlapping the end card's corner, is 
   );
 });
 
+test('a card half hidden where a tight fan closes is read from a weak find in its narrow gap', async () => {
+  // Cards 10° apart, the last gap 14°: the card hidden there shows a sliver, found with its right label at 0.22.
+  const closing = [-20, -10, 0, 10, 24].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
+  const hidden = { box: cornerAt(onTheFan(17)), label: 24, score: 0.22 };
+  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
+  const reading = await readImage(async (_t, _w, height) => (height === 480 ? [...closing, hidden] : []), gradient(640, 480), ONE_LOOK);
+  assert.deepEqual(
+    reading.cards.map((c) => c.token),
+    ['a', 'b', 'c', 'd', 'x', 'e'],
+    'the X between the D and the front card, though its gap is only 1.4 steps',
+  );
+  assert.deepEqual(reading.count.maybe, [5, 6], 'read weakly: six cards, or five');
+  // The same find where the cards stand one step apart lies on no room: it is a neighbour's corner seen again.
+  const even = [-20, -10, 0, 10, 20].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
+  const crowded = { box: cornerAt(onTheFan(15)), label: 24, score: 0.22 };
+  const evenReading = await readImage(async (_t, _w, height) => (height === 480 ? [...even, crowded] : []), gradient(640, 480), ONE_LOOK);
+  assert.deepEqual(
+    evenReading.cards.map((c) => c.token),
+    ['a', 'b', 'c', 'd', 'e'],
+  );
+});
+
 test("a hand whose front card's bottom corner reads above its top one is read a quarter turned too", async () => {
   // A sideways photo of R, U, TH: the detector read its corners as upright, and TH's two corners the wrong way round.
   const sideways = [

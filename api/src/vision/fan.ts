@@ -115,9 +115,15 @@ export function pastTheEnds(fan: Fan): { side: 'left' | 'right'; x: number; y: n
 
 /** A card missed inside a fan lies within this many corner lengths of the arc its neighbours' corners lie on. */
 const ARC_SLACK = 1;
-/** A gap between neighbours holds a missed card when it is this many steps wide or more… */
-const GAP_STEPS = 1.5;
-/** …and the card lies at least this many steps from either neighbour (a step past an end, within as much). */
+/**
+ * A gap between neighbours holds a missed card when it is this many steps wide
+ * or more: a card hidden in a tight fan (behind its neighbours, or where the
+ * fan closes towards its front card) leaves a gap well under two steps.
+ */
+const GAP_STEPS = 1.3;
+/** …and the card lies at least this many steps from either neighbour. */
+const NEIGHBOUR_SLACK = 0.4;
+/** A card one step past an end lies within this many steps of that place. */
 const STEP_SLACK = 0.5;
 
 /**
@@ -137,7 +143,7 @@ export function placeOnFan(fan: Fan, point: Point, cornerSide: number): 'gap' | 
   const after = cards.findIndex((c) => c.lean > lean);
   if (after < 1) return undefined;
   const [a, b] = [cards[after - 1]!, cards[after]!];
-  const roomy = b.lean - a.lean >= GAP_STEPS * step && lean - a.lean >= STEP_SLACK * step && b.lean - lean >= STEP_SLACK * step;
+  const roomy = b.lean - a.lean >= GAP_STEPS * step && lean - a.lean >= NEIGHBOUR_SLACK * step && b.lean - lean >= NEIGHBOUR_SLACK * step;
   const share = (lean - a.lean) / (b.lean - a.lean);
   return roomy && onArc(a.radius + share * (b.radius - a.radius)) ? 'gap' : undefined;
 }

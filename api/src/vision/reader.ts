@@ -158,6 +158,12 @@ const SIDEWAYS_SHARE = 0.8;
 const WEAK_CARD = 0.65;
 /** Finds from this up to the reading floor, away from every card read, could be one more card. */
 const EXTRA_FLOOR = 0.25;
+/**
+ * A find where the fan has room for a card is backed up by its place, so a
+ * weaker one counts there (admitOnFan): a card half hidden in a tight fan is
+ * often found, with its right label, at 0.2-0.25.
+ */
+const FAN_ROOM_FLOOR = 0.2;
 
 interface Look {
   view: ViewSpec;
@@ -744,10 +750,10 @@ function admitOnFan(settled: Settled, current: Look): Settled {
   if (!shape) return settled;
   const { fan, upright, side, main } = shape;
   const onTheFan = (d: Detection) => decodeLabel(d.label)?.orientation === main && placeOnFan(fan, upright(boxCentre(d.box)), side) !== undefined;
-  const apart = suppress(extraFinds(settled.cards, settled.detections), DEFAULTS.iouThreshold).filter(onTheFan);
+  const apart = suppress(extraFinds(settled.cards, settled.detections, FAN_ROOM_FLOOR), DEFAULTS.iouThreshold).filter(onTheFan);
   // A find beside a card read is another card only where no find apart from every card lies (the likelier reading of that place).
   const beside = suppress(
-    settled.detections.filter((d) => isWeakFind(d) && anotherCard(settled.cards, d) && !apart.includes(d)),
+    settled.detections.filter((d) => isWeakFind(d, FAN_ROOM_FLOOR) && anotherCard(settled.cards, d) && !apart.includes(d)),
     DEFAULTS.iouThreshold,
   ).filter((d) => onTheFan(d) && apart.every((a) => iou(a.box, d.box) <= DEFAULTS.iouThreshold));
   const onFan = [...apart, ...beside];
@@ -802,14 +808,14 @@ function cornerPlaces(detections: readonly Detection[]): number {
 }
 
 /** Finds too weak to be read as cards, lying apart from every card read: each could be one more card. */
-function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[]): Detection[] {
+function extraFinds(cards: readonly ReadCard[], detections: readonly Detection[], floor = EXTRA_FLOOR): Detection[] {
   const apart = (d: Detection) => cards.every((c) => iou(c.box, d.box) < 0.1 && !overlapsMuch(c.box, d.box));
-  return detections.filter((d) => isWeakFind(d) && apart(d));
+  return detections.filter((d) => isWeakFind(d, floor) && apart(d));
 }
 
 /** A find too weak to be read as a card on its own, yet likely something: one more card, where its place backs it up. */
-function isWeakFind(d: Detection): boolean {
-  return d.score >= EXTRA_FLOOR && d.score < DEFAULTS.minScore;
+function isWeakFind(d: Detection, floor = EXTRA_FLOOR): boolean {
+  return d.score >= floor && d.score < DEFAULTS.minScore;
 }
 
 /** Whether most of the smaller box lies inside the other (a corner found twice at different sizes). */
