@@ -65,6 +65,11 @@ test('no card read: the finds show where the corners are; with none, only the li
     undefined,
     'too weak a find to judge by',
   );
+  assert.equal(
+    photoAdvice({ image: bright, cards: [], finds: [{ score: 0.1, box: CORNER }], findFloor: 0.1, inDoubt: true }),
+    'steadier',
+    'a card read by its face: faint finds are where its corners are',
+  );
   assert.equal(photoAdvice({ image: dim, cards: [], finds: [], inDoubt: true }), 'brighter');
   assert.equal(photoAdvice({ image: bright, cards: [], finds: [], inDoubt: true }), undefined);
 });

@@ -120,13 +120,24 @@ test('the count is sure, or in doubt with the counts it may be', () => {
 
 test('a card read by its face: sure while the corners found fit one card (two places), in doubt past that', () => {
   const face = [card('j', 0.99, [50, 50, 100, 100])];
-  const corner = (x: number, score: number): Detection => ({ box: [x, 0, x + 20, 40], label: 3, score });
+  const corner = (x: number, score: number, size = 20): Detection => ({ box: [x, 0, x + size, 2 * size], label: 3, score });
   assert.equal(countCertainty(face, [corner(0, 0.44), corner(200, 0.3)], undefined, true).sure, true, "the card's own two corners");
   assert.deepEqual(countCertainty(face, [corner(0, 0.44), corner(100, 0.36), corner(200, 0.29)], undefined, true).maybe, [1, 2]);
+  // A far fan read by its front card's face: its other corners too small to read, found only faintly.
+  assert.deepEqual(
+    countCertainty(face, [corner(0, 0.15), corner(100, 0.12), corner(200, 0.17)], undefined, true).maybe,
+    [1, 2],
+    'faint finds in three places: more cards than the one read',
+  );
   assert.equal(
-    countCertainty(face, [corner(0, 0.2), corner(100, 0.2), corner(200, 0.2)], undefined, true).sure,
+    countCertainty(face, [corner(0, 0.08), corner(100, 0.08), corner(200, 0.08)], undefined, true).sure,
     true,
-    'finds too weak to be corners',
+    'finds too faint to be corners',
+  );
+  assert.equal(
+    countCertainty(face, [corner(0, 0.3), corner(2, 0.15, 24), corner(200, 0.2)], undefined, true).sure,
+    true,
+    'one corner found twice at different sizes is one place',
   );
 });
 

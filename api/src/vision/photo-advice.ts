@@ -41,6 +41,8 @@ export interface AdviceInput {
   cards: readonly Box[];
   /** Every find, boxes in the image's pixels: where corners are when no card was read. */
   finds: readonly { score: number; box: Box }[];
+  /** Finds from this score on show where the corners are when no card's corner was read (default FIND_FLOOR). */
+  findFloor?: number;
   /** Whether the reading leaves anything in doubt (the reader's call): only then is there advice. */
   inDoubt: boolean;
 }
@@ -60,9 +62,9 @@ const FIND_FLOOR = 0.25;
  * read, else 'brighter' when their paper is dim, else 'steadier' when their
  * ink is blurred; nothing when none of these explains the doubt.
  */
-export function photoAdvice({ image, cards, finds, inDoubt }: AdviceInput): PhotoAdvice | undefined {
+export function photoAdvice({ image, cards, finds, findFloor = FIND_FLOOR, inDoubt }: AdviceInput): PhotoAdvice | undefined {
   if (!inDoubt) return undefined;
-  const boxes = cards.length > 0 ? cards : finds.filter((f) => f.score >= FIND_FLOOR).map((f) => f.box);
+  const boxes = cards.length > 0 ? cards : finds.filter((f) => f.score >= findFloor).map((f) => f.box);
   // No corner found at all: only the light can be judged, from the whole photo's brightest pixels.
   if (boxes.length === 0) return cornerLook(image, [0, 0, image.width, image.height]).paper < DIM_PAPER ? 'brighter' : undefined;
   const looks = boxes.map((box) => cornerLook(image, box));

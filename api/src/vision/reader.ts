@@ -294,7 +294,9 @@ async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptio
   const count = countCertainty(cards, detections, expectedCount, byFace);
   // In doubt: the count, a card read unsurely, or fewer cards seen than the player said.
   const doubtful = !count.sure || cards.length === 0 || cards.some((c) => c.score < SURE_SCORE) || count.seen < (expectedCount ?? 0);
-  const advice = photoAdvice({ image, cards: byFace ? [] : cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
+  const advice = byFace
+    ? photoAdvice({ image, cards: [], finds: detections, findFloor: FACE_CORNER_FLOOR, inDoubt: doubtful })
+    : photoAdvice({ image, cards: cards.map((c) => c.box), finds: detections, inDoubt: doubtful });
   return {
     cards,
     detections,
@@ -798,12 +800,22 @@ export function countCertainty(cards: readonly ReadCard[], detections: readonly 
 
 /** The index corners a card shows at most: its top-left and, turned, its bottom-right. */
 const CORNERS_PER_CARD = 2;
+/**
+ * When a card is read by its face the corners were too small or blurred to read,
+ * so a faint find (from this score on) still marks a corner: a far fan read by
+ * its front card's face shows weak finds in three places and more, a lone deck
+ * card in two at most (model/README.md, "Face reader").
+ */
+const FACE_CORNER_FLOOR = 0.1;
 
-/** The places where the detector found something that could be a corner (from EXTRA_FLOOR on), one per place. */
+/** Faint finds of one corner differ in size more than sure ones: boxes overlapping this much are one place. */
+const FAINT_PLACE_IOU = 0.3;
+
+/** The places where the detector found something that could be a corner (from FACE_CORNER_FLOOR on), one per place. */
 function cornerPlaces(detections: readonly Detection[]): number {
   return suppress(
-    detections.filter((d) => d.score >= EXTRA_FLOOR),
-    DEFAULTS.iouThreshold,
+    detections.filter((d) => d.score >= FACE_CORNER_FLOOR),
+    FAINT_PLACE_IOU,
   ).length;
 }
 
