@@ -227,6 +227,20 @@ test('far cards: found in finer tiles of a large photo, then read from their reg
   assert.ok(reading.inferences <= 12, `a bounded search (${reading.inferences} inferences)`);
 });
 
+test('far cards: a region read closer that cuts off the fan is framed again around all it read', async () => {
+  // Three corners large enough to be found in the tiles, then two smaller ones the tiles miss: the first
+  // near the enlarged region's edge, the second past it.
+  const found: Box[] = [800, 830, 860].map((x) => [x, 600, x + 10, 620]);
+  const missed: Box[] = [
+    [934, 604, 940, 616],
+    [968, 606, 974, 618],
+  ];
+  const reading = await readImage(redBlobs, deskWithCorners([...found, ...missed]), FRAMING_ONLY);
+  assert.equal(reading.cards.length, 5, `all five read: ${reading.cards.map((c) => c.box.map(Math.round).join(','))}`);
+  const [, , right] = reading.region!;
+  assert.ok(right >= 974, `the region reaches the last corner: ${reading.region}`);
+});
+
 /** Whether the detector's input shows a green pixel at (x, y): the marks the stand-in detectors below read. */
 function greenAt(tensor: Float32Array, width: number, height: number): (x: number, y: number) => boolean {
   const plane = width * height;

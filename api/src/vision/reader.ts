@@ -343,7 +343,9 @@ function modelSide(box: Box, current: Look): number {
 /**
  * The region holding far cards, read enlarged: found from the first look's
  * corners when it read some small ones, or from tiles of the photo read finer
- * when it read none. Undefined when that would not enlarge them usefully.
+ * when it read none, or again around all a closer look read when its region
+ * cut the cards off (the tiles found only some of a fan). Undefined when that
+ * would not enlarge them usefully.
  */
 async function lookCloser(
   detect: Detect,
@@ -372,7 +374,9 @@ async function lookCloser(
       tiled = true;
     }
   }
-  if (!tiled && !small && read.length > 0) return undefined;
+  // A region that cut its fan off is framed again around all it read, though that enlarges nothing.
+  const cut = cutByView(current, image);
+  if (!tiled && !small && !cut && read.length > 0) return undefined;
   const found = strongestCluster(finds);
   if (!found) return undefined;
   const cluster = found.map((f) => f.box);
@@ -386,9 +390,30 @@ async function lookCloser(
   const height = bottom - top;
   // Corners at the size the model reads best, unless the region must fit its input (then it fills it).
   const zoom = Math.min(TARGET_CORNER / side, MAX_REGION_ZOOM, modelScale(width, height));
-  if (zoom < MIN_GAIN * current.view.zoom) return undefined;
+  if (zoom < (cut ? 1 / MIN_GAIN : MIN_GAIN) * current.view.zoom) return undefined;
   // Upside-down cards are read turned upright: the detector reads small upright corners better than small turned ones.
   return look(detect, image, { left, top, width, height, zoom, quarter: upsideDown(found) ? 2 : 0 }, expectedCount);
+}
+
+/**
+ * Whether a region read closer cut its cards off: a card read within the
+ * region's margin of an edge of it that is not the photo's, where its
+ * neighbours missed so far would lie outside it.
+ */
+function cutByView(current: Look, image: RgbImage): boolean {
+  const { view } = current;
+  if (view.left === 0 && view.top === 0 && view.width === image.width && view.height === image.height) return false;
+  const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore).map((c) => boxToImage(view, c.box));
+  if (read.length === 0) return false;
+  const margin = (REGION_MARGIN / 2) * medianSide(read);
+  const [l, t, r, b] = [view.left, view.top, view.left + view.width, view.top + view.height];
+  return read.some(
+    (box) =>
+      (l > 0 && box[0] - l < margin) ||
+      (t > 0 && box[1] - t < margin) ||
+      (r < image.width && r - box[2] < margin) ||
+      (b < image.height && b - box[3] < margin),
+  );
 }
 
 /**
