@@ -454,6 +454,10 @@ function fanDetector(uprightScore: number, looks: number[] = [], fanned = FIVE_F
 }
 
 const READING = { turnedViews: 'doubt', viewDegrees: 28, viewScope: 'corners' } as const;
+/** Reads a 640×480 photo whose first look finds `finds` (and any other view nothing), in one look. */
+function readFirstLook(finds: readonly Detection[]) {
+  return readImage(async (_t, _w, height) => (height === 480 ? [...finds] : []), gradient(640, 480), FRAMING_ONLY);
+}
 
 test("a card past a fan's end, leaning too far to be read, is read turned upright", async () => {
   const looks: number[] = [];
@@ -514,8 +518,7 @@ test('a weak find in a gap of the fan is read as the card missed there; one off 
     FIVE_FANNED.filter((_, i) => i !== 2),
   );
   // One look (this fake detector reads a bar only upright, so turned second looks would drown the find): the fan's shape needs no look.
-  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
-  const inGap = await readImage(gapped, leaningBar(...onTheFan(0), 0), ONE_LOOK);
+  const inGap = await readImage(gapped, leaningBar(...onTheFan(0), 0), FRAMING_ONLY);
   assert.deepEqual(
     inGap.cards.map((c) => c.token),
     ['a', 'b', 'x', 'd', 'e'],
@@ -524,7 +527,7 @@ test('a weak find in a gap of the fan is read as the card missed there; one off 
   assert.deepEqual(inGap.count.maybe, [4, 5], 'read weakly: five cards, or four');
   // Inside the fan's arc, two corner lengths and more off it: no card of this fan shows its corner there.
   const [x, y] = onTheFan(0);
-  const offArc = await readImage(gapped, leaningBar(x, y + 150, 0), ONE_LOOK);
+  const offArc = await readImage(gapped, leaningBar(x, y + 150, 0), FRAMING_ONLY);
   assert.deepEqual(
     offArc.cards.map((c) => c.token),
     ['a', 'b', 'd', 'e'],
@@ -535,8 +538,7 @@ test('a weak find in a gap of the fan is read as the card missed there; one off 
 test("a weak find past a tight fan's end, overlapping the end card's corner, is read as the card there", async () => {
   // Five cards 6° apart: a far hand's corners overlap their neighbours' (IoU about 0.12 here), as the card past its end does.
   const tight = [-12, -6, 0, 6, 12].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
-  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
-  const reading = await readImage(fanDetector(0.4, [], tight), leaningBar(...onTheFan(-18), 0), ONE_LOOK);
+  const reading = await readImage(fanDetector(0.4, [], tight), leaningBar(...onTheFan(-18), 0), FRAMING_ONLY);
   assert.deepEqual(
     reading.cards.map((c) => c.token),
     ['x', 'a', 'b', 'c', 'd', 'e'],
@@ -550,7 +552,7 @@ test("a weak find past a tight fan's end, overlapping the end card's corner, is 
     { box: cornerAt([ex + 1, ey]), label: 11, score: 0.45 },
     { box: cornerAt([ex - 5, ey + 1]), label: 24, score: 0.35 },
   ];
-  const rivalled = await readImage(async (_t, _w, height) => (height === 480 ? [...tight, ...rivals] : []), gradient(640, 480), ONE_LOOK);
+  const rivalled = await readFirstLook([...tight, ...rivals]);
   assert.deepEqual(
     rivalled.cards.map((c) => c.token),
     ['x', 'a', 'b', 'c', 'd', 'e'],
@@ -562,8 +564,7 @@ test('a card half hidden where a tight fan closes is read from a weak find in it
   // Cards 10° apart, the last gap 14°: the card hidden there shows a sliver, found with its right label at 0.22.
   const closing = [-20, -10, 0, 10, 24].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
   const hidden = { box: cornerAt(onTheFan(17)), label: 24, score: 0.22 };
-  const ONE_LOOK = { ...READING, turnedViews: 'never' } as const;
-  const reading = await readImage(async (_t, _w, height) => (height === 480 ? [...closing, hidden] : []), gradient(640, 480), ONE_LOOK);
+  const reading = await readFirstLook([...closing, hidden]);
   assert.deepEqual(
     reading.cards.map((c) => c.token),
     ['a', 'b', 'c', 'd', 'x', 'e'],
@@ -573,7 +574,7 @@ test('a card half hidden where a tight fan closes is read from a weak find in it
   // The same find where the cards stand one step apart lies on no room: it is a neighbour's corner seen again.
   const even = [-20, -10, 0, 10, 20].map((lean, i) => ({ box: cornerAt(onTheFan(lean)), label: 1 + i, score: 0.97 }));
   const crowded = { box: cornerAt(onTheFan(15)), label: 24, score: 0.22 };
-  const evenReading = await readImage(async (_t, _w, height) => (height === 480 ? [...even, crowded] : []), gradient(640, 480), ONE_LOOK);
+  const evenReading = await readFirstLook([...even, crowded]);
   assert.deepEqual(
     evenReading.cards.map((c) => c.token),
     ['a', 'b', 'c', 'd', 'e'],

@@ -288,7 +288,7 @@ async function readAsShown(detect: Detect, image: RgbImage, options: ReaderOptio
       settled.secondLook = 'faces';
     }
   }
-  const whole = best.view.left === 0 && best.view.top === 0 && best.view.width === image.width && best.view.height === image.height;
+  const whole = showsWholeImage(best.view, image);
   // Cards read from their faces: the corners found nothing surely (and the cards' boxes are faces, not corners); only how many places they were found at counts.
   const byFace = settled.secondLook === 'faces';
   const count = countCertainty(cards, detections, expectedCount, byFace);
@@ -395,6 +395,11 @@ async function lookCloser(
   return look(detect, image, { left, top, width, height, zoom, quarter: upsideDown(found) ? 2 : 0 }, expectedCount);
 }
 
+/** Whether a view shows the whole image (framed nowhere), at whatever zoom or turn. */
+function showsWholeImage(view: ViewSpec, image: RgbImage): boolean {
+  return view.left === 0 && view.top === 0 && view.width === image.width && view.height === image.height;
+}
+
 /**
  * Whether a region read closer cut its cards off: a card read within the
  * region's margin of an edge of it that is not the photo's, where its
@@ -402,7 +407,7 @@ async function lookCloser(
  */
 function cutByView(current: Look, image: RgbImage): boolean {
   const { view } = current;
-  if (view.left === 0 && view.top === 0 && view.width === image.width && view.height === image.height) return false;
+  if (showsWholeImage(view, image)) return false;
   const read = current.cards.filter((c) => c.score >= DEFAULTS.minScore).map((c) => boxToImage(view, c.box));
   if (read.length === 0) return false;
   const margin = (REGION_MARGIN / 2) * medianSide(read);
