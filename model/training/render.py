@@ -382,9 +382,9 @@ SKINS = [(225, 180, 150), (200, 150, 120), (160, 110, 80), (110, 75, 55), (235, 
 def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6, shade=1.0):
     """Paste cards bottom-to-top, then occluders; return image and boxes/labels of visible corners.
 
-    Visibility of each corner index = its ink pixels not covered by any card above it or
-    by an occluder, relative to its full ink area (so parts outside the frame count as
-    hidden too). Boxes are the full corner ink extent (clipped to the frame). `shade`
+    Visibility of each corner index = its ink (summed coverage) not covered by any card
+    above it or by an occluder, relative to its full ink area at this scale (so parts
+    outside the frame count as hidden too). Boxes are the full corner ink extent (clipped to the frame). `shade`
     darkens the cards against the background (a hand held up against the light)."""
     img = bg.convert("RGB")
     alphas, corners = [], []
@@ -409,9 +409,13 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6, shade=1.0):
         a, m0, m1 = t.split()
         img.paste(rgb, off, a)
         alphas.append((np.asarray(a) > 128, off))
-        expected = float((np.asarray(tl) > 128).sum()) * p.scale * p.scale
-        corners.append([(np.asarray(m0) > 128, off, p.angle, expected),
-                        (np.asarray(m1) > 128, off, p.angle + 180.0, expected)])
+        # Ink as coverage (0..1), not thresholded: resampling spreads a small corner's
+        # thin strokes over more pixels at lower values, so counting pixels over half
+        # found only about half the ink of a fully visible far corner (scale ~0.2) and
+        # dropped it from the labels; summed coverage is kept by the resampling.
+        expected = float(np.asarray(tl, np.float32).sum()) / 255.0 * p.scale * p.scale
+        corners.append([(np.asarray(m0, np.float32) / 255.0, off, p.angle, expected),
+                        (np.asarray(m1, np.float32) / 255.0, off, p.angle + 180.0, expected)])
     occ = Image.new("L", (W, H), 0)
     if occluders:
         d = ImageDraw.Draw(img)
@@ -424,12 +428,13 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6, shade=1.0):
     boxes, labels, owners = [], [], []
     for i in range(len(placed) - 1, -1, -1):
         for m, (x0, y0), ang, expected in corners[i]:
-            if expected <= 0 or not m.any():
+            inked = m > 0.5
+            if expected <= 0 or not inked.any():
                 continue
             h, w = m.shape
-            vis = (m & ~cover[y0:y0 + h, x0:x0 + w]).sum() / expected
+            vis = (m * ~cover[y0:y0 + h, x0:x0 + w]).sum() / expected
             if vis >= min_visible:
-                ys, xs = np.nonzero(m)
+                ys, xs = np.nonzero(inked)
                 boxes.append([float(x0 + xs.min()), float(y0 + ys.min()),
                               float(x0 + xs.max() + 1), float(y0 + ys.max() + 1)])
                 upright = -90.0 <= _wrap(ang) < 90.0
