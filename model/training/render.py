@@ -384,8 +384,9 @@ def compose(placed, bg, occluders, W, H, pyr, min_visible=0.6, shade=1.0):
 
     Visibility of each corner index = its ink (summed coverage) not covered by any card
     above it or by an occluder, relative to its full ink area at this scale (so parts
-    outside the frame count as hidden too). Boxes are the full corner ink extent (clipped to the frame). `shade`
-    darkens the cards against the background (a hand held up against the light)."""
+    outside the frame count as hidden too). Boxes are the full corner ink extent (clipped
+    to the frame). `shade` darkens the cards against the background (a hand held up
+    against the light)."""
     img = bg.convert("RGB")
     alphas, corners = [], []
     for p in placed:
