@@ -68,11 +68,16 @@ def _find_fonts(names):
 
 
 INDEX_FONTS = _find_fonts(INDEX_FONT_FILES)
-FANCY_FONTS = _find_fonts(FANCY_FONT_FILES) or INDEX_FONTS
-CLUTTER_FONTS = _find_fonts(CLUTTER_FONT_FILES) or INDEX_FONTS
-if not INDEX_FONTS:
-    raise RuntimeError("no serif fonts found; apt-get install fonts-liberation fonts-texgyre "
-                       "fonts-urw-base35 fonts-freefont-ttf fonts-dejavu-core")
+FANCY_FONTS = _find_fonts(FANCY_FONT_FILES)
+CLUTTER_FONTS = _find_fonts(CLUTTER_FONT_FILES)
+# Every font is required: a machine missing one would draw other photos from the same
+# seeds (a font is drawn from the list), so its held-out sets and training data would
+# silently differ from everyone else's.
+_MISSING = sorted(set(INDEX_FONT_FILES + FANCY_FONT_FILES + CLUTTER_FONT_FILES)
+                  - {os.path.basename(p) for p in INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS})
+if _MISSING:
+    raise RuntimeError(f"fonts missing from {FONT_DIRS}: {', '.join(_MISSING)}; apt-get install "
+                       "fonts-liberation fonts-texgyre fonts-urw-base35 fonts-freefont-ttf fonts-dejavu-core")
 
 _font_cache = {}
 
