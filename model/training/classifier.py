@@ -67,12 +67,17 @@ class CropNet(nn.Module):
 
 
 class CornerReader(nn.Module):
-    """What is exported: the detector's input image and its boxes in, class probabilities out."""
+    """What is exported: the detector's input image and its boxes in, class probabilities out.
 
-    def __init__(self, net):
+    Given several networks it is their ensemble: each reads the same crops and
+    their probabilities are averaged (one file, so the product reads it unchanged).
+    """
+
+    def __init__(self, *nets):
         super().__init__()
-        self.net = net
+        self.nets = nn.ModuleList(nets)
 
     def forward(self, image, boxes):
-        return torch.softmax(self.net(cut_crops(image, boxes)), dim=1)
+        crops = cut_crops(image, boxes)
+        return torch.stack([torch.softmax(net(crops), dim=1) for net in self.nets]).mean(0)
 

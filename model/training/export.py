@@ -13,6 +13,9 @@ Uses the TorchScript-based exporter (dynamo=False on torch 2.x), opset 11.
 With --reader, the corner reader (classifier.py): inputs "image" float32 [3, H, W]
 (the detector's input) and "boxes" float32 [K, 4] (boxes in its pixels, K >= 1);
 output "probs" float32 [K, 63]: each box's class probabilities, class 0 "no corner".
+Several --ckpt, comma-separated, export their ensemble (the mean of their
+probabilities) as one file; a shipped reader's .onnx may be one of them, with
+--calibration CROPS.npz (a corners.py file) to rebuild its folded BatchNorms.
 
   /usr/bin/python3 model/training/export.py --face --ckpt model/runs/face1/final.pt --out model/face-reader.onnx
 
@@ -53,11 +56,24 @@ def load(ckpt):
     return model.eval()
 
 
-def export_reader(ckpt, out, opset, kw):
-    ck = dataset.load_checkpoint(ckpt)
-    net = CropNet(dataset.NUM_CLASSES, ck.get("width", 32))
-    net.load_state_dict(ck["model"])
-    reader = CornerReader(net).eval()
+def reader_net(path, calibration):
+    """A corner reader's network from a checkpoint (.pt), or from a shipped reader's ONNX file, whose
+    folded BatchNorms are rebuilt over the crops of a corners.py file (train_classifier.init_from_onnx)."""
+    if not path.endswith(".onnx"):
+        ck = dataset.load_checkpoint(path)
+        net = CropNet(dataset.NUM_CLASSES, ck.get("width", 32))
+        net.load_state_dict(ck["model"])
+        return net.eval()
+    if not calibration:
+        raise SystemExit("reading a reader from %s needs --calibration CROPS.npz (a corners.py file)" % path)
+    from train_classifier import init_from_onnx
+    crops = np.load(calibration)["crops"]
+    pick = np.random.default_rng(0).choice(len(crops), min(4096, len(crops)), replace=False)
+    return init_from_onnx(CropNet(dataset.NUM_CLASSES), path, crops[np.sort(pick)]).eval()
+
+
+def export_reader(ckpts, out, opset, kw, calibration=None):
+    reader = CornerReader(*(reader_net(path, calibration) for path in ckpts.split(","))).eval()
     image = dataset.heldout(1)[0][0]
     boxes = torch.tensor([[100.0, 80.0, 130.0, 125.0], [300.0, 200.0, 340.0, 260.0]])
     torch.onnx.export(reader, (image, boxes), out, opset_version=opset, input_names=["image", "boxes"],
@@ -92,7 +108,11 @@ def export_face_reader(ckpt, out, opset, kw):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--ckpt", required=True,
+                    help="the checkpoint; with --reader, one or more, comma-separated (.pt, or a shipped reader's .onnx): "
+                         "their ensemble is exported, its probabilities the mean of theirs")
+    ap.add_argument("--calibration", help="with --reader and an .onnx among --ckpt: a corners.py .npz whose crops "
+                                          "rebuild that reader's folded BatchNorms")
     ap.add_argument("--reader", action="store_true", help="export the corner reader (classifier.py), not the detector")
     ap.add_argument("--face", action="store_true", help="export the face reader (face_reader.py), not the detector")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "quiddler.onnx"))
@@ -102,7 +122,7 @@ def main():
     torch.set_num_threads(2)
     kw = {"dynamo": False} if int(torch.__version__.split(".")[0]) >= 2 else {}
     if args.reader:
-        return export_reader(args.ckpt, args.out, args.opset, kw)
+        return export_reader(args.ckpt, args.out, args.opset, kw, args.calibration)
     if args.face:
         return export_face_reader(args.ckpt, args.out, args.opset, kw)
     model = load(args.ckpt)
