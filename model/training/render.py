@@ -73,8 +73,8 @@ CLUTTER_FONTS = _find_fonts(CLUTTER_FONT_FILES)
 # Every font is required: a machine missing one would draw other photos from the same
 # seeds (a font is drawn from the list), so its held-out sets and training data would
 # silently differ from everyone else's.
-_MISSING = sorted(set(INDEX_FONT_FILES + FANCY_FONT_FILES + CLUTTER_FONT_FILES)
-                  - {os.path.basename(p) for p in INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS})
+ALL_FONTS = sorted(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS))
+_MISSING = sorted(set(INDEX_FONT_FILES + FANCY_FONT_FILES + CLUTTER_FONT_FILES) - {os.path.basename(p) for p in ALL_FONTS})
 if _MISSING:
     raise RuntimeError(f"fonts missing from {FONT_DIRS}: {', '.join(_MISSING)}; apt-get install "
                        "fonts-liberation fonts-texgyre fonts-urw-base35 fonts-freefont-ttf fonts-dejavu-core")
@@ -716,10 +716,9 @@ def main():
     args = ap.parse_args()
     if args.copy_fonts:
         os.makedirs(args.copy_fonts, exist_ok=True)
-        fonts = sorted(set(INDEX_FONTS + FANCY_FONTS + CLUTTER_FONTS))
-        for path in fonts:
+        for path in ALL_FONTS:
             shutil.copy(path, args.copy_fonts)
-        print("copied %d fonts to %s" % (len(fonts), args.copy_fonts))
+        print("copied %d fonts to %s" % (len(ALL_FONTS), args.copy_fonts))
         return
     os.makedirs(args.out, exist_ok=True)
     if args.faces:
