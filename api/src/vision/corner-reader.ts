@@ -36,16 +36,28 @@ const OUTPUT_FLOOR = 0.05;
 
 /**
  * Where the detector found something and is not sure of it (below SURE_SCORE),
- * one box per place, the likeliest first. A place it is sure of keeps its
- * reading: reading those too cost about 50 ms a look on this 2-core machine
- * (the detect bench's median went from 97 to 170 ms) for 2 more of 230
- * held-out tuning photos read right, within their noise.
+ * or found it at the photo's edge, one box per place, the likeliest first. A
+ * place it is sure of elsewhere keeps its reading: reading those too cost about
+ * 50 ms a look on this 2-core machine (the detect bench's median went from 97 to
+ * 170 ms) for 2 more of 230 held-out tuning photos read right, within their
+ * noise. A sure find at the edge is read again because the frame may have cut
+ * its corner (a half O is a sure C to the detector); such finds are few, so the
+ * cost is not measurable (model/README.md, "Corner reader").
  */
-export function placesToRead(detections: readonly Detection[]): Box[] {
+export function placesToRead(detections: readonly Detection[], width: number, height: number): Box[] {
   return suppress(detections, PLACE_IOU)
-    .filter((d) => d.score < SURE_SCORE)
+    .filter((d) => d.score < SURE_SCORE || cutByFrame(d.box, width, height))
     .slice(0, MAX_PLACES)
     .map((d) => d.box);
+}
+
+/** Within this many pixels of the photo's edge, a corner may be cut by the frame. */
+const FRAME_MARGIN = 2;
+
+/** A box at the photo's edge: its corner may be cut, a half O read surely as a C. */
+function cutByFrame(box: Box, width: number, height: number): boolean {
+  const [x0, y0, x1, y1] = box;
+  return x0 <= FRAME_MARGIN || y0 <= FRAME_MARGIN || x1 >= width - FRAME_MARGIN || y1 >= height - FRAME_MARGIN;
 }
 
 /**
@@ -77,7 +89,7 @@ export function readPlaces(detections: readonly Detection[], places: readonly Bo
 export function withCornerReader(detect: Detect, readCorners: ReadCorners): Detect {
   return async (tensor, width, height) => {
     const detections = await detect(tensor, width, height);
-    const places = placesToRead(detections);
+    const places = placesToRead(detections, width, height);
     if (places.length === 0) return detections;
     return readPlaces(detections, places, await readCorners(tensor, width, height, places));
   };
