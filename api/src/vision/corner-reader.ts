@@ -51,10 +51,14 @@ export function placesToRead(detections: readonly Detection[], width: number, he
     .map((d) => d.box);
 }
 
-/** Within this many pixels of the photo's edge, a corner may be cut by the frame. */
+/** Within this many pixels of the edge of what the detector sees, a corner may be cut by the frame. */
 const FRAME_MARGIN = 2;
 
-/** A box at the photo's edge: its corner may be cut, a half O read surely as a C. */
+/**
+ * A box at the edge of the detector's input (the photo, or a region of it read
+ * closer, whose edge cuts a corner alike): its corner may be cut, a half O read
+ * surely as a C.
+ */
 function cutByFrame(box: Box, width: number, height: number): boolean {
   const [x0, y0, x1, y1] = box;
   return x0 <= FRAME_MARGIN || y0 <= FRAME_MARGIN || x1 >= width - FRAME_MARGIN || y1 >= height - FRAME_MARGIN;
