@@ -36,13 +36,14 @@ const OUTPUT_FLOOR = 0.05;
 
 /**
  * Where the detector found something and is not sure of it (below SURE_SCORE),
- * or found it at the photo's edge, one box per place, the likeliest first. A
+ * or found it at the edge of its input, one box per place, the likeliest first. A
  * place it is sure of elsewhere keeps its reading: reading those too cost about
  * 50 ms a look on this 2-core machine (the detect bench's median went from 97 to
  * 170 ms) for 2 more of 230 held-out tuning photos read right, within their
- * noise. A sure find at the edge is read again because the frame may have cut
- * its corner (a half O is a sure C to the detector); such finds are few, so the
- * cost is not measurable (model/README.md, "Corner reader").
+ * noise. A sure find at the edge is read again because the frame (the photo's,
+ * or a closer region's) may have cut its corner (a half O is a sure C to the
+ * detector); such finds are few, so the cost is not measurable (model/README.md,
+ * "Corner reader").
  */
 export function placesToRead(detections: readonly Detection[], width: number, height: number): Box[] {
   return suppress(detections, PLACE_IOU)
